@@ -1,0 +1,23 @@
+// `npm run dev`: applies the local D1 migrations of the app and of the Iamport sandbox, then serves both
+// Workers on one port (the app gets the traffic and forwards /sandbox/* to the sandbox).
+import { spawn, spawnSync } from "node:child_process";
+
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+const persist = ["--persist-to", ".wrangler/state"];
+const port = process.env.PORT ?? "8787";
+
+function run(args) {
+  const result = spawnSync("npx", ["wrangler", ...args], { stdio: "inherit", env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+run(["d1", "migrations", "apply", "DB", "--local", ...persist]);
+run(["d1", "migrations", "apply", "SANDBOX_DB", "--local", "-c", "sandbox/wrangler.toml", ...persist]);
+
+const dev = spawn(
+  "npx",
+  ["wrangler", "dev", "-c", "wrangler.toml", "-c", "sandbox/wrangler.toml", "--port", port, ...persist, ...process.argv.slice(2)],
+  { stdio: "inherit", env },
+);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,55 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ConfigError } from "./config";
+import { AppError } from "./domain/errors";
+import { limitBody, requireContentType } from "./middleware/body";
+import { provideContext } from "./middleware/context";
+import { requestId } from "./middleware/request-id";
+import { checkOrigin, loadSession } from "./middleware/session";
+import { authRoutes, meRoutes } from "./routes/auth";
+import type { AppEnv } from "./types";
+
+const errorBody = (code: string, message: string, details?: unknown) => ({
+  error: details === undefined ? { code, message } : { code, message, details },
+});
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+
+  app.use("*", requestId());
+  // The sandbox is its own Worker; it exists only where the binding does (never in production).
+  app.all("/sandbox/*", (c) =>
+    c.env.IAMPORT_SANDBOX ? c.env.IAMPORT_SANDBOX.fetch(c.req.raw) : c.json(errorBody("not_found", "Not found."), 404),
+  );
+  app.use("*", provideContext());
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+
+  app.use("/api/*", limitBody(), requireContentType(["application/json"]), loadSession(), checkOrigin());
+  app.route("/api/auth", authRoutes);
+  app.route("/api/me", meRoutes);
+
+  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
+
+  app.onError((err, c) => {
+    const requestId = c.get("requestId");
+    if (err instanceof AppError) {
+      for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+      return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status as ContentfulStatusCode;
+      return c.json(errorBody(status >= 500 ? "internal_error" : "bad_request", err.message || "Bad request."), status);
+    }
+    if (err instanceof ConfigError) {
+      console.error(JSON.stringify({ level: "error", request_id: requestId, error: err.message }));
+      return c.json(errorBody("config_error", err.message, { settings: err.settings }), 500);
+    }
+    console.error(
+      JSON.stringify({ level: "error", request_id: requestId, error: err.message, stack: err.stack }),
+    );
+    return c.json(errorBody("internal_error", "Something went wrong on our side.", { request_id: requestId }), 500);
+  });
+
+  return app;
+}

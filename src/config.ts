@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+const commaList = z
+  .string()
+  .default("")
+  .transform((s) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter((x) => x.length > 0),
+  );
+
+const positiveInt = z.coerce.number().int().positive();
+
+const ConfigSchema = z.object({
+  APP_ENV: z.enum(["local", "test", "production"]).default("local"),
+  IAMPORT_BASE_URL: z.url(),
+  IAMPORT_SDK_URL: z.string().min(1),
+  IAMPORT_IMP_CODE: z.string().regex(/^imp\d+$/, "must look like imp12345678"),
+  IAMPORT_PG: z.string().min(1).default("html5_inicis"),
+  IAMPORT_API_KEY: z.string().min(1),
+  IAMPORT_API_SECRET: z.string().min(1),
+  IAMPORT_TIMEOUT_MS: positiveInt.default(8000),
+  ADMIN_EMAILS: commaList.transform((xs) => xs.map((x) => x.toLowerCase())),
+  MAX_PAYMENT_AMOUNT: positiveInt.default(10_000_000),
+  RECONCILE_AFTER_SECONDS: positiveInt.default(120),
+  WEBHOOK_ALLOWED_IPS: commaList,
+  SESSION_TTL_HOURS: positiveInt.default(24 * 30),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly settings: string[], detail: string) {
+    super(`pocketpay configuration is incomplete or invalid: ${detail}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses vars and secrets once; a missing or malformed setting throws a ConfigError that names it. */
+export function parseConfig(env: Record<string, unknown>): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (result.success) return result.data;
+  const names = [...new Set(result.error.issues.map((i) => String(i.path[0])))];
+  const detail = result.error.issues
+    .map((i) => `${String(i.path[0])}: ${i.code === "invalid_type" && env[String(i.path[0])] === undefined ? "missing" : i.message}`)
+    .join("; ");
+  throw new ConfigError(names, detail);
+}
+
+const cache = new WeakMap<object, Config>();
+
+/** Config is derived from the env object once per isolate, not once per request. */
+export function configFor(env: object): Config {
+  let config = cache.get(env);
+  if (!config) {
+    config = parseConfig(env as Record<string, unknown>);
+    cache.set(env, config);
+  }
+  return config;
+}

@@ -1,0 +1,124 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// All times are UTC epoch milliseconds. Money is integer KRW. Constraints live here, in the database,
+// so that no code path (or a future one) can write a row that breaks them.
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  passwordAlgorithm: text("password_algorithm").notNull(),
+  passwordIterations: integer("password_iterations").notNull(),
+  passwordSalt: text("password_salt").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [check("users_iterations_limit", sql`${t.passwordIterations} BETWEEN 1 AND 100000`)]);
+
+export const sessions = sqliteTable("sessions", {
+  id: text("id").primaryKey(),
+  // SHA-256 of the bearer token: a leaked table does not give working sessions.
+  tokenHash: text("token_hash").notNull().unique(),
+  userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  revokedAt: integer("revoked_at"),
+}, (t) => [index("sessions_user").on(t.userId)]);
+
+export const payments = sqliteTable("payments", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  merchantUid: text("merchant_uid").notNull().unique(),
+  userId: text("user_id").notNull().references(() => users.id),
+  impUid: text("imp_uid").unique(),
+  name: text("name").notNull(),
+  amount: integer("amount").notNull(),
+  currency: text("currency").notNull().default("KRW"),
+  method: text("method"),
+  status: text("status", {
+    enum: ["ready", "paid", "failed", "rejected", "partially_cancelled", "cancelled"],
+  }).notNull().default("ready"),
+  cancelledAmount: integer("cancelled_amount").notNull().default(0),
+  // Refund amounts reserved while a refund call to Iamport is in flight; see services/refunds.
+  reservedAmount: integer("reserved_amount").notNull().default(0),
+  failReason: text("fail_reason"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  paidAt: integer("paid_at"),
+  cancelledAt: integer("cancelled_at"),
+  // Set when the row was last sent to the validation queue; the reconciler uses it to find stuck rows.
+  validationQueuedAt: integer("validation_queued_at"),
+}, (t) => [
+  index("payments_user_id").on(t.userId, t.id),
+  index("payments_status_updated").on(t.status, t.updatedAt),
+  check("payments_amount_positive", sql`${t.amount} > 0`),
+  check("payments_merchant_uid_length", sql`length(${t.merchantUid}) <= 40`),
+  check("payments_status_known", sql`${t.status} IN ('ready','paid','failed','rejected','partially_cancelled','cancelled')`),
+  check(
+    "payments_cancelled_within_amount",
+    sql`${t.cancelledAmount} >= 0 AND ${t.reservedAmount} >= 0 AND ${t.cancelledAmount} + ${t.reservedAmount} <= ${t.amount}`,
+  ),
+]);
+
+export const paymentEvents = sqliteTable("payment_events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  paymentId: integer("payment_id").notNull().references(() => payments.id),
+  fromStatus: text("from_status"),
+  toStatus: text("to_status").notNull(),
+  source: text("source", { enum: ["browser", "webhook", "reconciler", "admin", "system"] }).notNull(),
+  reason: text("reason"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [
+  index("payment_events_payment").on(t.paymentId, t.id),
+  check("payment_events_source_known", sql`${t.source} IN ('browser','webhook','reconciler','admin','system')`),
+]);
+
+export const idempotencyKeys = sqliteTable("idempotency_keys", {
+  userId: text("user_id").notNull(),
+  scope: text("scope").notNull(),
+  key: text("key").notNull(),
+  requestHash: text("request_hash").notNull(),
+  // NULL while the first request is still running; then the response it gave.
+  responseStatus: integer("response_status"),
+  responseBody: text("response_body"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [uniqueIndex("idempotency_keys_pk").on(t.userId, t.scope, t.key)]);
+
+export const webhookInbox = sqliteTable("webhook_inbox", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  receivedAt: integer("received_at").notNull(),
+  sourceIp: text("source_ip"),
+  contentType: text("content_type"),
+  body: text("body").notNull(),
+  impUid: text("imp_uid"),
+  merchantUid: text("merchant_uid"),
+  status: text("status"),
+  // 0 when the delivery could not be parsed: kept for inspection, never acted on.
+  valid: integer("valid").notNull(),
+  error: text("error"),
+  processedAt: integer("processed_at"),
+}, (t) => [index("webhook_inbox_unprocessed").on(t.valid, t.processedAt, t.receivedAt)]);
+
+export const refunds = sqliteTable("refunds", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  paymentId: integer("payment_id").notNull().references(() => payments.id),
+  amount: integer("amount").notNull(),
+  reason: text("reason").notNull(),
+  requestedBy: text("requested_by"),
+  source: text("source").notNull(),
+  // pending: reserved, Iamport call in flight or outcome unknown; succeeded; failed (reservation released).
+  status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull(),
+  cancellationId: text("cancellation_id"),
+  failReason: text("fail_reason"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+}, (t) => [
+  index("refunds_payment").on(t.paymentId, t.id),
+  uniqueIndex("refunds_cancellation_id").on(t.cancellationId),
+  check("refunds_amount_positive", sql`${t.amount} > 0`),
+  check("refunds_status_known", sql`${t.status} IN ('pending','succeeded','failed')`),
+]);
+
+export type UserRow = typeof users.$inferSelect;
+export type PaymentRow = typeof payments.$inferSelect;
+export type PaymentEventRow = typeof paymentEvents.$inferSelect;
+export type RefundRow = typeof refunds.$inferSelect;

@@ -1,0 +1,34 @@
+// One family of typed errors with stable codes; app.onError maps them to the JSON error body.
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
+
+export class AppError extends Error {
+  constructor(
+    readonly status: ErrorStatus,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: unknown) =>
+  new AppError(400, code, message, details);
+export const unauthorized = (message = "Sign in to continue.") =>
+  new AppError(401, "unauthorized", message);
+export const forbidden = (message = "You are not allowed to do this.") =>
+  new AppError(403, "forbidden", message);
+export const notFound = (what = "resource") =>
+  new AppError(404, "not_found", `No such ${what}.`);
+export const conflict = (code: string, message: string, details?: unknown) =>
+  new AppError(409, code, message, details);
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new AppError(429, "rate_limited", "Too many attempts. Try again later.", undefined, {
+    "Retry-After": String(retryAfterSeconds),
+  });
+export const gatewayUnavailable = (message = "The payment gateway is unreachable. Try again.") =>
+  new AppError(503, "gateway_unavailable", message);
+export const gatewayError = (message: string, details?: unknown) =>
+  new AppError(502, "gateway_error", message, details);

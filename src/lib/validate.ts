@@ -1,0 +1,34 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { badRequest } from "../domain/errors";
+
+/** Turns zod issues into a 400 that names each field, e.g. "amount: must be an integer". */
+export function invalid(error: z.ZodError) {
+  const fields = error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
+  const message = fields.map((f) => `${f.field}: ${f.message}`).join("; ");
+  return badRequest("invalid_request", message, { fields });
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalid(result.error);
+  return result.data;
+}
+
+/** Reads a JSON body (an empty body counts as {}) and validates it. Malformed JSON is a 400, not a 500. */
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const text = await c.req.text();
+  let value: unknown = {};
+  if (text.trim().length > 0) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw badRequest("malformed_json", "The request body is not valid JSON.");
+    }
+  }
+  return parseWith(schema, value);
+}
+
+export function queryWith<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  return parseWith(schema, c.req.query());
+}

@@ -1,0 +1,76 @@
+import { exports } from "cloudflare:workers";
+
+export const ORIGIN = "http://localhost:8787";
+
+export interface CallOptions {
+  body?: unknown;
+  rawBody?: BodyInit;
+  token?: string;
+  cookie?: string;
+  headers?: Record<string, string>;
+}
+
+let ipCounter = 0;
+/** A fresh client address per caller, so rate limits set for one test do not leak into another. */
+export const freshIp = () => `203.0.113.${(ipCounter++ % 250) + 1}-${crypto.randomUUID().slice(0, 8)}`;
+
+/** Calls the Worker's own fetch handler, as a browser or API client on localhost would. */
+export async function call(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
+  const headers = new Headers(opts.headers);
+  if (!headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", freshIp());
+  if (opts.token) headers.set("authorization", `Bearer ${opts.token}`);
+  if (opts.cookie) headers.set("cookie", opts.cookie);
+  let body: BodyInit | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  }
+  return exports.default.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }));
+}
+
+export async function json<T = any>(res: Response): Promise<T> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`Expected JSON, got ${res.status}: ${text.slice(0, 200)}`);
+  }
+}
+
+export const uniqueEmail = (prefix = "buyer") => `${prefix}-${crypto.randomUUID()}@example.com`;
+
+export interface TestUser {
+  token: string;
+  email: string;
+  password: string;
+  user: { id: string; email: string; name: string; is_admin: boolean };
+}
+
+export async function signUp(overrides: Partial<{ email: string; password: string; name: string }> = {}): Promise<TestUser> {
+  const email = overrides.email ?? uniqueEmail();
+  const password = overrides.password ?? "correct horse battery";
+  const res = await call("POST", "/api/auth/signup", { body: { email, password, name: overrides.name ?? "Kim Minji" } });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
+  const body = await json(res);
+  return { token: body.token, email, password, user: body.user };
+}
+
+/** The admin account listed in ADMIN_EMAILS; signs it up the first time, logs in after that. */
+export async function adminUser(): Promise<TestUser> {
+  const email = "admin@example.com";
+  const password = "admin password 1234";
+  const login = await call("POST", "/api/auth/login", { body: { email, password } });
+  if (login.status === 200) {
+    const body = await json(login);
+    return { token: body.token, email, password, user: body.user };
+  }
+  return signUp({ email, password, name: "Admin" });
+}
+
+export async function expectError(res: Response, status: number, code?: string) {
+  const body = await json(res);
+  if (res.status !== status || (code && body?.error?.code !== code)) {
+    throw new Error(`Expected ${status} ${code ?? ""}, got ${res.status}: ${JSON.stringify(body)}`);
+  }
+  return body.error as { code: string; message: string; details?: any };
+}

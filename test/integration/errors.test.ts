@@ -1,0 +1,78 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, expectError, json, uniqueEmail } from "../helpers/http";
+
+const userExists = async (email: string) =>
+  !!(await env.DB.prepare("SELECT 1 FROM users WHERE email = ?").bind(email).first());
+
+describe("the error boundary", () => {
+  it("answers an oversize body with 413 and writes nothing", async () => {
+    const email = uniqueEmail();
+    const res = await call("POST", "/api/auth/signup", {
+      body: { email, password: "a long passphrase", name: "x".repeat(20_000) },
+    });
+    await expectError(res, 413, "payload_too_large");
+    expect(await userExists(email)).toBe(false);
+  });
+
+  it("answers a body without a declared length that grows too large with 413", async () => {
+    const chunk = new TextEncoder().encode(" ".repeat(8 * 1024));
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 4; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const res = await call("POST", "/api/auth/login", {
+      rawBody: stream,
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+    });
+    await expectError(res, 413, "payload_too_large");
+  });
+
+  it("answers malformed JSON with 400 and writes nothing", async () => {
+    const email = uniqueEmail();
+    const res = await call("POST", "/api/auth/signup", {
+      rawBody: `{"email":"${email}","password":"a long passphrase",`,
+      headers: { "content-type": "application/json" },
+    });
+    await expectError(res, 400, "malformed_json");
+    expect(await userExists(email)).toBe(false);
+  });
+
+  it("answers a wrong content type with 415 and writes nothing", async () => {
+    const email = uniqueEmail();
+    const res = await call("POST", "/api/auth/signup", {
+      rawBody: new URLSearchParams({ email, password: "a long passphrase", name: "N" }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    const error = await expectError(res, 415, "unsupported_media_type");
+    expect(error.details.received).toBe("application/x-www-form-urlencoded");
+    expect(await userExists(email)).toBe(false);
+  });
+
+  it("answers a JSON body that is not an object with 400", async () => {
+    await expectError(await call("POST", "/api/auth/login", { body: [1, 2, 3] }), 400, "invalid_request");
+    await expectError(await call("POST", "/api/auth/login", { body: "text" }), 400, "invalid_request");
+  });
+
+  it("answers unknown routes with a JSON 404 and a request id", async () => {
+    const res = await call("GET", "/nope/nothing-here");
+    const error = await expectError(res, 404, "not_found");
+    expect(error.message).toContain("/nope/nothing-here");
+    expect(res.headers.get("x-request-id")).toMatch(/[0-9a-f-]{36}/);
+  });
+
+  it("keeps a sane incoming request id and replaces an unsafe one", async () => {
+    const kept = await call("GET", "/healthz", { headers: { "x-request-id": "trace-12345678" } });
+    expect(kept.headers.get("x-request-id")).toBe("trace-12345678");
+    const replaced = await call("GET", "/healthz", { headers: { "x-request-id": "<script>" } });
+    expect(replaced.headers.get("x-request-id")).not.toBe("<script>");
+  });
+
+  it("answers /healthz", async () => {
+    const res = await call("GET", "/healthz");
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual({ status: "ok" });
+  });
+});

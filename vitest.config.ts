@@ -1,0 +1,69 @@
+import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// The sandbox runs as an auxiliary Worker, which takes built JavaScript: build it from sandbox/ first.
+const SANDBOX_SCRIPT = ".build/sandbox/index.js";
+const APP_DB_ID = "00000000-0000-0000-0000-000000000001";
+const SANDBOX_DB_ID = "00000000-0000-0000-0000-000000000002";
+
+function buildSandbox() {
+  execFileSync(
+    "npx",
+    ["wrangler", "deploy", "--dry-run", "-c", "sandbox/wrangler.toml", "--outdir", resolve(".build/sandbox")],
+    { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+  );
+}
+
+/** Tests never reach the network: an outbound request nobody injected a fetch for fails loudly. */
+function refuseOutbound(request: Request): Response {
+  const message = `Unmocked outbound request in a test: ${request.method} ${request.url}`;
+  console.error(message);
+  return new Response(message, { status: 599 });
+}
+
+export default defineConfig(async () => {
+  buildSandbox();
+  const appMigrations = await readD1Migrations("migrations");
+  const sandboxMigrations = await readD1Migrations("sandbox/migrations");
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          // The runner sees the sandbox's database too (same id), so the setup file can migrate both.
+          d1Databases: { DB: APP_DB_ID, SANDBOX_DB: SANDBOX_DB_ID },
+          bindings: { APP_ENV: "test", TEST_MIGRATIONS: appMigrations, SANDBOX_MIGRATIONS: sandboxMigrations },
+          outboundService: refuseOutbound,
+          workers: [
+            {
+              name: "pocketpay-sandbox",
+              modules: true,
+              scriptPath: SANDBOX_SCRIPT,
+              compatibilityDate: "2025-09-01",
+              d1Databases: { SANDBOX_DB: SANDBOX_DB_ID },
+              bindings: {
+                SANDBOX_IMP_KEY: "sandbox_imp_key",
+                SANDBOX_IMP_SECRET: "sandbox_imp_secret_0123456789abcdef",
+                SANDBOX_IMP_CODE: "imp00000000",
+              },
+              // Webhooks from the sandbox reach the app under test (the pool renames the main worker).
+              serviceBindings: { APP: "vitest-pool-workers-runner-pocketpay" },
+              outboundService: refuseOutbound,
+            },
+          ],
+        },
+      }),
+    ],
+    test: {
+      name: "pocketpay",
+      include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
+      setupFiles: ["./test/setup.ts"],
+      testTimeout: 30_000,
+      // One JSON line per request is useful in wrangler dev and noise in test output.
+      onConsoleLog: (log: string) => !log.includes('"level":"info"'),
+      hookTimeout: 30_000,
+    },
+  };
+});
