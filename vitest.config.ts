@@ -62,7 +62,8 @@ export default defineConfig(async () => {
       setupFiles: ["./test/setup.ts"],
       testTimeout: 30_000,
       // One JSON line per request is useful in wrangler dev and noise in test output.
-      onConsoleLog: (log: string) => !log.includes('"level":"info"'),
+      // VERBOSE_LOGS=1 shows them when debugging.
+      onConsoleLog: (log: string) => !!process.env.VERBOSE_LOGS || !log.includes('"level":"info"'),
       hookTimeout: 30_000,
     },
   };

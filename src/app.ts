@@ -8,6 +8,9 @@ import { provideContext } from "./middleware/context";
 import { requestId } from "./middleware/request-id";
 import { checkOrigin, loadSession } from "./middleware/session";
 import { authRoutes, meRoutes } from "./routes/auth";
+import { paymentRoutes } from "./routes/payments";
+import { returnRoutes } from "./routes/returns";
+import { webhookRoutes } from "./routes/webhooks";
 import type { AppEnv } from "./types";
 
 const errorBody = (code: string, message: string, details?: unknown) => ({
@@ -28,6 +31,13 @@ export function createApp() {
   app.use("/api/*", limitBody(), requireContentType(["application/json"]), loadSession(), checkOrigin());
   app.route("/api/auth", authRoutes);
   app.route("/api/me", meRoutes);
+  app.route("/api/payments", paymentRoutes);
+
+  app.use("/webhooks/*", limitBody(), requireContentType(["application/json", "application/x-www-form-urlencoded"]));
+  app.route("/webhooks", webhookRoutes);
+
+  app.use("/payments/return", loadSession());
+  app.route("/payments", returnRoutes);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
 

@@ -118,6 +118,12 @@ export const refunds = sqliteTable("refunds", {
   check("refunds_status_known", sql`${t.status} IN ('pending','succeeded','failed')`),
 ]);
 
+// Always empty: a batched INSERT here fails its CHECK when a compare-and-set before it changed nothing,
+// which rolls the whole batch back (see db/guard.ts).
+export const casGuard = sqliteTable("cas_guard", {
+  ok: integer("ok").notNull(),
+}, (t) => [check("cas_guard_lost_race", sql`${t.ok} = 1`)]);
+
 export type UserRow = typeof users.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
 export type PaymentEventRow = typeof paymentEvents.$inferSelect;

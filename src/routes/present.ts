@@ -1,5 +1,6 @@
 import type { Config } from "../config";
-import type { UserRow } from "../db/schema";
+import type { PaymentEventRow, PaymentRow, RefundRow, UserRow } from "../db/schema";
+import { holdsMoney } from "../domain/payment-state";
 import { iso } from "../lib/time";
 
 export const presentUser = (user: UserRow, config: Config) => ({
@@ -8,4 +9,41 @@ export const presentUser = (user: UserRow, config: Config) => ({
   name: user.name,
   is_admin: config.ADMIN_EMAILS.includes(user.email),
   created_at: iso(user.createdAt),
+});
+
+export const presentPayment = (p: PaymentRow) => ({
+  merchant_uid: p.merchantUid,
+  imp_uid: p.impUid,
+  name: p.name,
+  amount: p.amount,
+  currency: p.currency,
+  method: p.method,
+  status: p.status,
+  cancelled_amount: p.cancelledAmount,
+  refundable_amount: holdsMoney(p.status) ? p.amount - p.cancelledAmount - p.reservedAmount : 0,
+  fail_reason: p.failReason,
+  created_at: iso(p.createdAt),
+  updated_at: iso(p.updatedAt),
+  paid_at: iso(p.paidAt),
+  cancelled_at: iso(p.cancelledAt),
+});
+
+export const presentEvent = (e: PaymentEventRow) => ({
+  from: e.fromStatus,
+  to: e.toStatus,
+  source: e.source,
+  reason: e.reason,
+  at: iso(e.createdAt),
+});
+
+export const presentRefund = (r: RefundRow) => ({
+  id: r.id,
+  amount: r.amount,
+  reason: r.reason,
+  status: r.status,
+  source: r.source,
+  cancellation_id: r.cancellationId,
+  fail_reason: r.failReason,
+  created_at: iso(r.createdAt),
+  updated_at: iso(r.updatedAt),
 });

@@ -1,0 +1,13 @@
+const TABLES = [
+  "sandbox_tokens",
+  "sandbox_prepared",
+  "sandbox_payments",
+  "sandbox_customers",
+  "sandbox_faults",
+  "sandbox_webhooks",
+  "sandbox_clock",
+];
+
+export async function resetAll(db: D1Database): Promise<void> {
+  await db.batch(TABLES.map((t) => db.prepare(`DELETE FROM ${t}`)));
+}

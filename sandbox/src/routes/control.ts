@@ -1,0 +1,182 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { advanceClock, nowMs, readOffsetMs, resetClock } from "../clock";
+import { addFault, clearFaults, FAULT_KINDS, listFaults } from "../db/faults";
+import { getPayment, getWebhookFormat } from "../db/payments";
+import { resetAll } from "../db/reset";
+import { listWebhooks } from "../db/webhooks";
+import { envelopeError, IamportError, MSG, ok } from "../envelope";
+import { bool, num, parse, readBody } from "../input";
+import { publicPayment } from "../payment";
+import { cancelPayment } from "../services/cancel";
+import { checkout } from "../services/checkout";
+import { sendWebhook } from "../webhooks";
+
+/** Test and demo hooks. No auth: the sandbox only exists in local dev and tests. */
+export const control = new Hono<AppEnv>();
+
+const WebhookPlan = z.union([
+  z.enum(["once", "none"]),
+  z.object({ duplicates: z.number().int().min(1).max(20) }).strict(),
+  z.object({ delay_ms: z.number().int().min(0).max(60_000) }).strict(),
+]);
+
+const PayBody = z.object({
+  merchant_uid: z.string().min(1).max(40),
+  amount: num.pipe(z.number().nonnegative()),
+  outcome: z.enum(["paid", "failed", "ready"]),
+  name: z.string().max(40).optional(),
+  currency: z.string().max(3).optional(),
+  pay_method: z.string().max(20).optional(),
+  buyer_email: z.string().max(64).optional(),
+  buyer_name: z.string().max(16).optional(),
+  buyer_tel: z.string().max(16).optional(),
+  custom_data: z.unknown().optional(),
+  fail_reason: z.string().max(200).optional(),
+  skip_prepare_check: bool.optional(),
+  webhook: WebhookPlan.optional(),
+  webhook_format: z.enum(["json", "form"]).optional(),
+});
+
+// The buyer acting in the payment window. Returns the SDK callback payload, HTTP 200 even when success is false.
+control.post("/pay", async (c) => {
+  const b = parse(PayBody, await readBody(c));
+  const payload = await checkout(c.env, c.executionCtx, await nowMs(c), {
+    merchantUid: b.merchant_uid,
+    amount: b.amount,
+    currency: b.currency ?? "KRW",
+    name: b.name ?? null,
+    payMethod: b.pay_method,
+    buyer: { buyer_email: b.buyer_email, buyer_name: b.buyer_name, buyer_tel: b.buyer_tel },
+    customData: b.custom_data === undefined ? null : typeof b.custom_data === "string" ? b.custom_data : JSON.stringify(b.custom_data),
+    userAgent: c.req.header("user-agent") ?? null,
+    outcome: b.outcome,
+    failReason: b.fail_reason,
+    skipPrepareCheck: b.skip_prepare_check,
+    webhook: b.webhook,
+    webhookFormat: b.webhook_format,
+  });
+  return c.json(payload);
+});
+
+const CancelBody = z.object({
+  imp_uid: z.string().min(1).max(32),
+  amount: z.number().finite().positive().optional(),
+  reason: z.string().max(256).optional(),
+  webhook: z.boolean().optional(),
+});
+
+// A cancel made in the Iamport console, outside pocketpay: console cancels notify by default.
+control.post("/cancel", async (c) => {
+  const b = parse(CancelBody, await readBody(c));
+  const result = await cancelPayment(c.env, c.executionCtx, await nowMs(c), {
+    imp_uid: b.imp_uid,
+    amount: b.amount,
+    reason: b.reason ?? "관리자 콘솔 취소",
+    webhook: b.webhook ?? true,
+  });
+  if (!result.ok) return envelopeError(c, result.httpStatus, result.code, result.message);
+  return ok(c, publicPayment(result.payment));
+});
+
+const ResendBody = z.object({
+  imp_uid: z.string().min(1),
+  format: z.enum(["json", "form"]).optional(),
+  duplicates: z.number().int().min(1).max(20).optional(),
+});
+
+// The console's "re-send" button: notifies the payment's current status again.
+control.post("/webhook", async (c) => {
+  const b = parse(ResendBody, await readBody(c));
+  const p = await getPayment(c.env.SANDBOX_DB, b.imp_uid);
+  if (!p) throw new IamportError(404, -1, MSG.paymentNotFound);
+  const last = p.cancel_history.at(-1);
+  const ids = await sendWebhook(
+    c.env,
+    c.executionCtx,
+    {
+      imp_uid: p.imp_uid,
+      merchant_uid: p.merchant_uid,
+      status: p.status,
+      ...(p.status === "cancelled" && last ? { cancellation_id: last.cancellation_id } : {}),
+    },
+    { format: b.format ?? (await getWebhookFormat(c.env.SANDBOX_DB, p.imp_uid)), nowMs: await nowMs(c), times: b.duplicates },
+  );
+  return c.json({ webhook_ids: ids });
+});
+
+const FaultBody = z.object({
+  path: z.string().min(1).startsWith("/"),
+  method: z.string().min(1).max(10).optional(),
+  kind: z.enum(FAULT_KINDS),
+  times: z.number().int().min(1).max(1_000_000).optional(),
+  latency_ms: z.number().int().min(0).max(600_000).optional(),
+  message: z.string().max(200).optional(),
+  // timeout only: apply the request before withholding the answer.
+  processed: z.boolean().optional(),
+  match: z.string().min(1).max(200).optional(),
+});
+
+control.post("/faults", async (c) => {
+  const b = parse(FaultBody, await readBody(c));
+  const fault = await addFault(c.env.SANDBOX_DB, {
+    path_prefix: b.path,
+    method: b.method?.toUpperCase() ?? null,
+    kind: b.kind,
+    remaining: b.times ?? 1,
+    latency_ms: b.latency_ms ?? null,
+    message: b.message ?? null,
+    processed: b.processed ? 1 : 0,
+    match: b.match ?? null,
+  });
+  return c.json({ fault }, 201);
+});
+
+control.get("/faults", async (c) => c.json({ faults: await listFaults(c.env.SANDBOX_DB) }));
+
+control.delete("/faults", async (c) => {
+  await clearFaults(c.env.SANDBOX_DB);
+  return c.json({ ok: true });
+});
+
+const clockView = async (c: Context<AppEnv>) => {
+  const offset = await readOffsetMs(c.env.SANDBOX_DB);
+  return { now: Math.floor((Date.now() + offset) / 1000), offset_seconds: Math.floor(offset / 1000) };
+};
+
+control.get("/clock", async (c) => c.json(await clockView(c)));
+
+control.post("/clock", async (c) => {
+  const b = parse(z.object({ advance_seconds: z.number().int().min(0).max(10 * 365 * 86400) }), await readBody(c));
+  await advanceClock(c.env.SANDBOX_DB, b.advance_seconds);
+  return c.json(await clockView(c));
+});
+
+control.delete("/clock", async (c) => {
+  await resetClock(c.env.SANDBOX_DB);
+  return c.json(await clockView(c));
+});
+
+control.post("/reset", async (c) => {
+  await resetAll(c.env.SANDBOX_DB);
+  return c.json({ ok: true });
+});
+
+control.get("/payments/:imp_uid", async (c) => {
+  const p = await getPayment(c.env.SANDBOX_DB, c.req.param("imp_uid"));
+  if (!p) throw new IamportError(404, -1, MSG.paymentNotFound);
+  return c.json({
+    payment: publicPayment(p),
+    webhook_format: await getWebhookFormat(c.env.SANDBOX_DB, p.imp_uid),
+    webhooks: await listWebhooks(c.env.SANDBOX_DB, { imp_uid: p.imp_uid }),
+  });
+});
+
+control.get("/webhooks", async (c) => {
+  const filter = { merchant_uid: c.req.query("merchant_uid"), imp_uid: c.req.query("imp_uid") };
+  return c.json({ webhooks: await listWebhooks(c.env.SANDBOX_DB, filter) });
+});
+
+// Keep unknown control paths from falling through to the authenticated API.
+control.all("*", (c) => envelopeError(c, 404, -1, MSG.notFoundRoute));

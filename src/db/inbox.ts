@@ -1,0 +1,24 @@
+import { and, asc, eq, isNull, lt } from "drizzle-orm";
+import type { Db } from "./client";
+import { webhookInbox } from "./schema";
+
+export type NewDelivery = typeof webhookInbox.$inferInsert;
+
+export const storeDelivery = async (db: Db, row: NewDelivery) =>
+  (await db.insert(webhookInbox).values(row).returning({ id: webhookInbox.id }).get()).id;
+
+export const markProcessed = (db: Db, id: number, now: number, note: string | null) =>
+  db
+    .update(webhookInbox)
+    .set({ processedAt: now, error: note })
+    .where(and(eq(webhookInbox.id, id), isNull(webhookInbox.processedAt)))
+    .run();
+
+export const unprocessedDeliveries = (db: Db, receivedBefore: number, limit: number) =>
+  db
+    .select()
+    .from(webhookInbox)
+    .where(and(eq(webhookInbox.valid, 1), isNull(webhookInbox.processedAt), lt(webhookInbox.receivedAt, receivedBefore)))
+    .orderBy(asc(webhookInbox.id))
+    .limit(limit)
+    .all();

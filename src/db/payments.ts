@@ -1,0 +1,118 @@
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { rawStatement, runBatch, statement } from "./batch";
+import type { EventSource, PaymentStatus } from "../domain/payment-state";
+import type { Db } from "./client";
+import { paymentEvents, payments, refunds, type PaymentRow } from "./schema";
+
+export type NewPayment = typeof payments.$inferInsert;
+
+export const findPaymentByMerchantUid = (db: Db, merchantUid: string) =>
+  db.select().from(payments).where(eq(payments.merchantUid, merchantUid)).get();
+
+export const findPaymentByImpUid = (db: Db, impUid: string) =>
+  db.select().from(payments).where(eq(payments.impUid, impUid)).get();
+
+export interface ListFilter {
+  userId?: string;
+  status?: PaymentStatus;
+  /** Rows with an id below this one (the cursor); ids only grow, so pages never shift under a reader. */
+  beforeId?: number;
+  limit: number;
+}
+
+export function listPayments(db: Db, f: ListFilter) {
+  const where = and(
+    f.userId ? eq(payments.userId, f.userId) : undefined,
+    f.status ? eq(payments.status, f.status) : undefined,
+    f.beforeId ? lt(payments.id, f.beforeId) : undefined,
+  );
+  return db.select().from(payments).where(where).orderBy(desc(payments.id)).limit(f.limit).all();
+}
+
+/** The payment with its timeline and refunds, in one round trip. */
+export async function loadPaymentDetail(db: Db, merchantUid: string) {
+  const payment = await findPaymentByMerchantUid(db, merchantUid);
+  if (!payment) return undefined;
+  const [events, refundRows] = await db.batch([
+    db.select().from(paymentEvents).where(eq(paymentEvents.paymentId, payment.id)).orderBy(paymentEvents.id),
+    db.select().from(refunds).where(eq(refunds.paymentId, payment.id)).orderBy(refunds.id),
+  ]);
+  return { payment, events, refunds: refundRows };
+}
+
+/**
+ * Records the imp_uid the browser reported, for the owner only, unless a different one is already there.
+ * Returns the row after the write, or undefined when nothing matched (unknown, not the owner's, or conflict).
+ */
+export function recordImpUid(db: Db, a: { merchantUid: string; userId: string; impUid: string; now: number }) {
+  return db
+    .update(payments)
+    .set({ impUid: a.impUid, updatedAt: a.now, validationQueuedAt: a.now })
+    .where(
+      and(
+        eq(payments.merchantUid, a.merchantUid),
+        eq(payments.userId, a.userId),
+        or(isNull(payments.impUid), eq(payments.impUid, a.impUid)),
+      ),
+    )
+    .returning()
+    .get();
+}
+
+/** Replaces an imp_uid that turned out to belong to no payment of this order (compare-and-set on the old one). */
+export const replaceImpUid = (db: Db, a: { paymentId: number; from: string | null; to: string | null; now: number }) =>
+  db
+    .update(payments)
+    .set({ impUid: a.to, updatedAt: a.now })
+    .where(and(eq(payments.id, a.paymentId), a.from === null ? isNull(payments.impUid) : eq(payments.impUid, a.from)))
+    .run();
+
+export interface TransitionInput {
+  paymentId: number;
+  from: PaymentStatus;
+  to: PaymentStatus;
+  source: EventSource;
+  reason: string | null;
+  now: number;
+  /** Further columns that change with the status (paid_at, fail_reason, ...). */
+  set?: Partial<Omit<PaymentRow, "id" | "status" | "updatedAt">>;
+}
+
+/**
+ * A status change as a compare-and-set (`WHERE status = from`) plus its event, in one atomic batch. The event is
+ * inserted only when the update changed the row, so any number of racing callers give one transition and one
+ * event. Returns whether this caller's change was the one applied.
+ */
+export async function applyTransition(db: Db, t: TransitionInput): Promise<boolean> {
+  const [update] = await runBatch(db, [
+    statement(
+      db,
+      db
+        .update(payments)
+        .set({ ...t.set, status: t.to, updatedAt: t.now })
+        .where(and(eq(payments.id, t.paymentId), eq(payments.status, t.from))),
+    ),
+    insertEventIfChanged(db, t),
+  ]);
+  return update!.meta.changes === 1;
+}
+
+/** The timeline row for a transition, inserted only if the statement just before it changed a row. */
+export const insertEventIfChanged = (
+  db: Db,
+  t: { paymentId: number; from: string; to: string; source: EventSource; reason: string | null; now: number },
+) =>
+  rawStatement(
+    db,
+    `INSERT INTO payment_events (payment_id, from_status, to_status, source, reason, created_at)
+     SELECT ?, ?, ?, ?, ?, ? WHERE changes() = 1`,
+    t.paymentId,
+    t.from,
+    t.to,
+    t.source,
+    t.reason,
+    t.now,
+  );
+
+export const markQueued = (db: Db, paymentId: number, now: number) =>
+  db.update(payments).set({ validationQueuedAt: now }).where(eq(payments.id, paymentId)).run();

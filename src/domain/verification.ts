@@ -1,0 +1,79 @@
+import type { PaymentStatus } from "./payment-state";
+
+// What Iamport says about a payment (the only truth we act on) against the order row the server wrote.
+// Pure: the validation service does the I/O and applies the decision with a compare-and-set.
+
+export interface OrderFacts {
+  merchantUid: string;
+  impUid: string | null;
+  amount: number;
+  currency: string;
+  status: PaymentStatus;
+  cancelledAmount: number;
+  /** The order was paid at some point (paid_at set); a cancelled order that never was must not hold money. */
+  wasPaid: boolean;
+}
+
+export interface IamportFacts {
+  impUid: string;
+  merchantUid: string;
+  status: string;
+  amount: number;
+  cancelAmount: number;
+  currency: string;
+  payMethod: string | null;
+  failReason: string | null;
+  paidAtMs: number | null;
+  cancelledAtMs: number | null;
+  /** true for test-channel payments; refused when the deployment does not accept them. */
+  sandbox: boolean | null;
+}
+
+export type Decision =
+  | { kind: "none"; reason: string }
+  | { kind: "paid" }
+  | { kind: "failed"; reason: string }
+  /** Iamport holds money for this order that does not match it: keep the reason, refund what is left. */
+  | { kind: "reject"; reason: string; refund: number }
+  /** No status change, but Iamport holds money this order must not keep. */
+  | { kind: "refund"; reason: string; refund: number }
+  /** Cancelled at Iamport (console or API): follow its cancel_amount. */
+  | { kind: "sync_cancel"; to: PaymentStatus; cancelledAmount: number };
+
+export function mismatchReason(order: OrderFacts, truth: IamportFacts, acceptTestPayments: boolean): string | null {
+  if (truth.merchantUid !== order.merchantUid) return `merchant_uid mismatch: Iamport has ${truth.merchantUid}`;
+  if (truth.currency !== order.currency) return `currency mismatch: ordered ${order.currency}, paid ${truth.currency}`;
+  if (truth.amount !== order.amount) return `amount mismatch: ordered ${order.amount}, paid ${truth.amount}`;
+  if (truth.sandbox === true && !acceptTestPayments) return "paid on a test channel";
+  return null;
+}
+
+export function decide(order: OrderFacts, truth: IamportFacts, acceptTestPayments: boolean): Decision {
+  const refundable = Math.max(0, truth.amount - truth.cancelAmount);
+  if (truth.status === "paid" || truth.status === "cancelled") {
+    const mismatch = mismatchReason(order, truth, acceptTestPayments);
+    if (order.status === "ready" || order.status === "failed") {
+      if (mismatch) return { kind: "reject", reason: mismatch, refund: refundable };
+      // Even a payment already (partly) refunded at Iamport is recorded as paid first; the cancel follows.
+      return { kind: "paid" };
+    }
+    if (order.status === "rejected" || (order.status === "cancelled" && !order.wasPaid)) {
+      // Money Iamport still holds for an order we refused or that was cancelled unpaid goes back to the buyer.
+      return refundable > 0
+        ? { kind: "refund", reason: order.status === "rejected" ? "refund of a rejected payment" : "paid after the order was cancelled", refund: refundable }
+        : { kind: "none", reason: `already ${order.status}` };
+    }
+    if (!mismatch && truth.cancelAmount > order.cancelledAmount) {
+      const to: PaymentStatus = truth.cancelAmount >= order.amount ? "cancelled" : "partially_cancelled";
+      return { kind: "sync_cancel", to, cancelledAmount: truth.cancelAmount };
+    }
+    return { kind: "none", reason: `already ${order.status}` };
+  }
+  if (truth.status === "failed") {
+    return order.status === "ready"
+      ? { kind: "failed", reason: truth.failReason ?? "The payment failed at Iamport." }
+      : { kind: "none", reason: `already ${order.status}` };
+  }
+  // "ready": the window was opened or a virtual account issued; nothing is settled yet.
+  return { kind: "none", reason: `Iamport status ${truth.status}` };
+}

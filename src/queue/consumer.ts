@@ -1,0 +1,67 @@
+import { markProcessed } from "../db/inbox";
+import { IamportError, isRetryable } from "../iamport";
+import type { Deps } from "../services/deps";
+import { validatePayment } from "../services/validate-payment";
+import { ValidationMessageSchema, type ValidationMessage } from "./messages";
+
+/** Growing delay between attempts: 5 s, 10 s, 20 s … capped at 5 minutes. */
+export const retryDelaySeconds = (attempts: number) => Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
+
+const log = (fields: Record<string, unknown>) => console.log(JSON.stringify(fields));
+
+/**
+ * Validates each message. Iamport transport failures and our own transient failures retry with a growing
+ * delay (after max_retries the queue moves the message to the dead-letter queue); Iamport refusals and poison
+ * messages are recorded and acknowledged, since repeating them cannot change the answer.
+ */
+export async function consumeValidationBatch(batch: MessageBatch<unknown>, deps: Deps): Promise<void> {
+  await Promise.all(batch.messages.map((message) => consumeOne(message, deps)));
+}
+
+async function consumeOne(message: Message<unknown>, deps: Deps) {
+  const parsed = ValidationMessageSchema.safeParse(message.body);
+  if (!parsed.success) {
+    log({ level: "error", event: "poison_message", id: message.id, issues: parsed.error.issues.map((i) => i.message) });
+    message.ack();
+    return;
+  }
+  const body = parsed.data;
+  try {
+    const outcome = await validatePayment(deps, body);
+    log({ level: "info", event: "validated", attempts: message.attempts, source: body.source, ...outcome });
+    if (body.inbox_id) await markProcessed(deps.db, body.inbox_id, deps.now(), outcome.result === "ignored" ? outcome.detail : null);
+    message.ack();
+  } catch (e) {
+    if (e instanceof IamportError && !isRetryable(e)) {
+      log({ level: "warn", event: "iamport_refused", imp_uid: body.imp_uid, merchant_uid: body.merchant_uid, error: e.message });
+      if (body.inbox_id) await markProcessed(deps.db, body.inbox_id, deps.now(), e.message.slice(0, 500));
+      message.ack();
+      return;
+    }
+    const delaySeconds = retryDelaySeconds(message.attempts);
+    log({
+      level: "warn",
+      event: "validation_retry",
+      attempts: message.attempts,
+      delay_seconds: delaySeconds,
+      imp_uid: body.imp_uid,
+      merchant_uid: body.merchant_uid,
+      error: e instanceof Error ? e.message : String(e),
+    });
+    message.retry({ delaySeconds });
+  }
+}
+
+/**
+ * Messages that exhausted their retries. They are logged loudly and marked on their inbox row; the payment stays
+ * as it was (never guessed), and the reconciler will try again on its next run.
+ */
+export async function consumeDeadLetters(batch: MessageBatch<unknown>, deps: Deps): Promise<void> {
+  for (const message of batch.messages) {
+    const parsed = ValidationMessageSchema.safeParse(message.body);
+    const body: Partial<ValidationMessage> = parsed.success ? parsed.data : {};
+    console.error(JSON.stringify({ level: "error", event: "dead_letter", id: message.id, ...body }));
+    if (body.inbox_id) await markProcessed(deps.db, body.inbox_id, deps.now(), "dead-lettered after retries");
+    message.ack();
+  }
+}

@@ -1,0 +1,105 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { findPaymentByMerchantUid, listPayments, loadPaymentDetail } from "../db/payments";
+import { badRequest, notFound } from "../domain/errors";
+import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
+import { PAYMENT_STATUSES } from "../domain/payment-state";
+import { jsonBody, queryWith } from "../lib/validate";
+import { isAdmin, requireUser } from "../middleware/session";
+import { cancelOrder } from "../services/cancel-order";
+import { completePayment } from "../services/complete-payment";
+import { createPayment } from "../services/create-payment";
+import { depsFor } from "../services/deps";
+import type { AppEnv } from "../types";
+import { presentEvent, presentPayment, presentRefund } from "./present";
+
+export const IMP_UID_PATTERN = /^imp_[A-Za-z0-9]{1,28}$/;
+
+const CreateBody = (max: number) =>
+  z.object({
+    name: z.string({ error: "is required" }).trim().min(1, "is required").max(40, "must be at most 40 characters"),
+    amount: z
+      .number({ error: "must be a number" })
+      .int("must be a whole number of won")
+      .min(100, "must be at least 100")
+      .max(max, `must be at most ${max}`),
+  });
+
+const CompleteBody = z.object({
+  imp_uid: z.string({ error: "is required" }).regex(IMP_UID_PATTERN, "must be an Iamport imp_uid (imp_…)"),
+});
+
+const ListQuery = z.object({
+  status: z.enum(PAYMENT_STATUSES, { error: `must be one of ${PAYMENT_STATUSES.join(", ")}` }).optional(),
+  limit: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(100, "must be at most 100").default(20),
+  cursor: z.string().regex(/^[1-9][0-9]{0,15}$/, "is not a cursor from this API").optional(),
+});
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function idempotencyKey(c: Context): string | undefined {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) throw badRequest("invalid_idempotency_key", "Idempotency-Key must be 1–255 visible ASCII characters.");
+  return key;
+}
+
+export const deps = (c: Context<AppEnv>) => depsFor(c.env, { db: c.var.db, config: c.var.config, now: c.var.now });
+
+/** Unknown, malformed and other users' merchant_uids all answer the same 404. */
+export async function ownPaymentOr404(c: Context<AppEnv>, merchantUid: string) {
+  if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
+  const row = await findPaymentByMerchantUid(c.var.db, merchantUid);
+  if (!row || (row.userId !== c.var.user!.id && !isAdmin(c))) throw notFound("payment");
+  return row;
+}
+
+export const paymentRoutes = new Hono<AppEnv>()
+  .use(requireUser())
+  .post("/", async (c) => {
+    const body = await jsonBody(c, CreateBody(c.var.config.MAX_PAYMENT_AMOUNT));
+    const origin = new URL(c.req.url).origin;
+    const result = await createPayment(deps(c), c.var.user!, body, origin, idempotencyKey(c));
+    return c.json(result.body as object, result.status as 201);
+  })
+  .get("/", async (c) => {
+    const q = queryWith(c, ListQuery);
+    const rows = await listPayments(c.var.db, {
+      userId: c.var.user!.id,
+      status: q.status,
+      beforeId: q.cursor ? Number(q.cursor) : undefined,
+      limit: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    return c.json({
+      items: page.map(presentPayment),
+      next_cursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null,
+    });
+  })
+  .get("/:merchant_uid", async (c) => {
+    const row = await ownPaymentOr404(c, c.req.param("merchant_uid"));
+    const detail = (await loadPaymentDetail(c.var.db, row.merchantUid))!;
+    return c.json({
+      ...presentPayment(detail.payment),
+      events: detail.events.map(presentEvent),
+      refunds: detail.refunds.map(presentRefund),
+    });
+  })
+  .post("/:merchant_uid/complete", async (c) => {
+    const merchantUid = c.req.param("merchant_uid");
+    if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
+    const body = await jsonBody(c, CompleteBody);
+    const row = await completePayment(deps(c), {
+      userId: c.var.user!.id,
+      merchantUid,
+      impUid: body.imp_uid,
+      source: "browser",
+    });
+    return c.json(presentPayment(row), 202);
+  })
+  .post("/:merchant_uid/cancel", async (c) => {
+    const merchantUid = c.req.param("merchant_uid");
+    if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
+    const row = await cancelOrder(deps(c), { userId: c.var.user!.id, merchantUid });
+    return c.json(presentPayment(row));
+  });

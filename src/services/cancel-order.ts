@@ -1,0 +1,44 @@
+import { applyTransition, findPaymentByMerchantUid } from "../db/payments";
+import type { PaymentRow } from "../db/schema";
+import { conflict, notFound } from "../domain/errors";
+import { IamportNotFoundError, type IamportPayment } from "../iamport";
+import type { Deps } from "./deps";
+import { enqueueValidation } from "./enqueue";
+import { gatewayFailure } from "./gateway-errors";
+
+/**
+ * The owner gives up an order that was never paid. Iamport is asked first: if a payment exists for it, the
+ * order is not cancelled but validated. Should the buyer still pay after this (a window left open), the
+ * validator refunds that payment, so a cancelled order never keeps money.
+ */
+export async function cancelOrder(deps: Deps, a: { userId: string; merchantUid: string }): Promise<PaymentRow> {
+  const order = await findPaymentByMerchantUid(deps.db, a.merchantUid);
+  if (!order || order.userId !== a.userId) throw notFound("payment");
+  if (order.status !== "ready") {
+    throw conflict("invalid_state", `A ${order.status} payment cannot be cancelled as an unpaid order.`);
+  }
+  let atIamport: IamportPayment | undefined;
+  try {
+    atIamport = await deps.iamport.findPayment(order.merchantUid, "paid");
+  } catch (e) {
+    if (!(e instanceof IamportNotFoundError)) throw gatewayFailure(e);
+  }
+  if (atIamport) {
+    await enqueueValidation(deps, { merchant_uid: order.merchantUid, imp_uid: atIamport.imp_uid, source: "browser" });
+    throw conflict("payment_exists", "Iamport holds a payment for this order; it is being verified instead.");
+  }
+  const applied = await applyTransition(deps.db, {
+    paymentId: order.id,
+    from: "ready",
+    to: "cancelled",
+    source: "browser",
+    reason: "cancelled by the buyer before paying",
+    now: deps.now(),
+    set: { cancelledAt: deps.now() },
+  });
+  const after = (await findPaymentByMerchantUid(deps.db, a.merchantUid))!;
+  if (!applied && after.status !== "cancelled") {
+    throw conflict("invalid_state", `The payment became ${after.status} meanwhile.`);
+  }
+  return after;
+}

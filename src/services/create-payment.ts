@@ -1,0 +1,131 @@
+import { isUniqueViolation } from "../db/client";
+import { claimKey, findKey, releaseKey, storeResponse, takeOverStaleKey, type KeyRef } from "../db/idempotency";
+import { payments, type PaymentRow, type UserRow } from "../db/schema";
+import { AppError, conflict } from "../domain/errors";
+import { merchantUid } from "../domain/merchant-uid";
+import { sha256Hex } from "../lib/crypto";
+import { presentPayment } from "../routes/present";
+import type { Deps } from "./deps";
+import { gatewayFailure } from "./gateway-errors";
+
+export interface CreatePaymentInput {
+  name: string;
+  amount: number;
+}
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+// A claim older than this belongs to a request that died; a retry may take it over.
+const STALE_CLAIM_MS = 60_000;
+
+export function checkoutFor(deps: Deps, row: PaymentRow, user: UserRow, origin: string) {
+  return {
+    imp_code: deps.config.IAMPORT_IMP_CODE,
+    sdk_url: deps.config.IAMPORT_SDK_URL,
+    m_redirect_url: `${origin}/payments/return`,
+    params: {
+      pg: deps.config.IAMPORT_PG,
+      pay_method: "card",
+      merchant_uid: row.merchantUid,
+      name: row.name,
+      amount: row.amount,
+      currency: row.currency,
+      buyer_email: user.email,
+      buyer_name: user.name.slice(0, 16),
+    },
+  };
+}
+
+/**
+ * Creates the order and pins its amount at Iamport (prepare) before the row is written, so an unreachable Iamport
+ * leaves nothing half-made. With an idempotency key, a repeat answers the first response without a second prepare.
+ */
+export async function createPayment(
+  deps: Deps,
+  user: UserRow,
+  input: CreatePaymentInput,
+  origin: string,
+  idempotencyKey?: string,
+): Promise<StoredResponse> {
+  const key: KeyRef | undefined = idempotencyKey
+    ? { userId: user.id, scope: "POST /api/payments", key: idempotencyKey }
+    : undefined;
+  if (key) {
+    const replay = await claimOrReplay(deps, key, await sha256Hex(JSON.stringify([input.name, input.amount])));
+    if (replay) return replay;
+  }
+  try {
+    return await createPrepared(deps, user, input, origin, key);
+  } catch (e) {
+    if (key) await releaseKey(deps.db, key);
+    throw e;
+  }
+}
+
+async function claimOrReplay(deps: Deps, key: KeyRef, requestHash: string): Promise<StoredResponse | undefined> {
+  const now = deps.now();
+  if (await claimKey(deps.db, key, requestHash, now)) return undefined;
+  const existing = await findKey(deps.db, key);
+  if (!existing) return claimOrReplay(deps, key, requestHash); // released between our insert and read
+  if (existing.requestHash !== requestHash) {
+    throw new AppError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request body.");
+  }
+  if (existing.responseStatus !== null) {
+    return { status: existing.responseStatus, body: JSON.parse(existing.responseBody ?? "null") };
+  }
+  if (await takeOverStaleKey(deps.db, key, now - STALE_CLAIM_MS, now)) return undefined;
+  throw conflict("request_in_progress", "A request with this Idempotency-Key is still being processed. Retry shortly.");
+}
+
+async function createPrepared(
+  deps: Deps,
+  user: UserRow,
+  input: CreatePaymentInput,
+  origin: string,
+  key: KeyRef | undefined,
+): Promise<StoredResponse> {
+  for (let attempt = 0; ; attempt++) {
+    const uid = await merchantUid(user.id, deps.now(), deps.randomBytes);
+    try {
+      await deps.iamport.prepare({ merchant_uid: uid, amount: input.amount, currency: "KRW" });
+    } catch (e) {
+      throw gatewayFailure(e);
+    }
+    const now = deps.now();
+    const row: PaymentRow = {
+      id: 0,
+      merchantUid: uid,
+      userId: user.id,
+      impUid: null,
+      name: input.name,
+      amount: input.amount,
+      currency: "KRW",
+      method: null,
+      status: "ready",
+      cancelledAmount: 0,
+      reservedAmount: 0,
+      failReason: null,
+      createdAt: now,
+      updatedAt: now,
+      paidAt: null,
+      cancelledAt: null,
+      validationQueuedAt: null,
+    };
+    const { id: _id, ...values } = row;
+    const response = { status: 201, body: { ...presentPayment(row), checkout: checkoutFor(deps, row, user, origin) } };
+    try {
+      const insert = deps.db.insert(payments).values(values);
+      if (key) await deps.db.batch([insert, storeResponse(deps.db, key, response.status, response.body)]);
+      else await insert.run();
+      return response;
+    } catch (e) {
+      // 128 random bits make this all but impossible; if it happens, a fresh id is the whole fix.
+      if (isUniqueViolation(e, "merchant_uid") && attempt < 3) continue;
+      throw e;
+    }
+  }
+}
+

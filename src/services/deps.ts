@@ -1,0 +1,51 @@
+import { configFor, type Config } from "../config";
+import { createDb, type Db } from "../db/client";
+import type { Env } from "../env";
+import { createIamportClient, createTokenCache, type CallInfo, type IamportClient } from "../iamport";
+import { randomBytes } from "../lib/crypto";
+import { queueFrom, type ValidationQueue } from "../queue/messages";
+
+/** What every use case receives: passed in explicitly, so tests can swap the clock, randomness or gateway. */
+export interface Deps {
+  db: Db;
+  config: Config;
+  now: () => number;
+  randomBytes: (n: number) => Uint8Array;
+  iamport: IamportClient;
+  queue: ValidationQueue;
+}
+
+// One token cache per isolate: tokens live 30 minutes, so requests share them instead of fetching their own.
+const tokenCache = createTokenCache();
+
+/** Optional observer of Iamport calls (the benchmark counts them); undefined in normal operation. */
+let callObserver: ((info: CallInfo) => void) | undefined;
+export const observeIamportCalls = (observer: ((info: CallInfo) => void) | undefined) => {
+  callObserver = observer;
+};
+
+export function iamportFor(env: Env, config: Config): IamportClient {
+  const sandbox = env.IAMPORT_SANDBOX;
+  return createIamportClient({
+    // Locally the sandbox Worker answers through its service binding; elsewhere the real API over fetch.
+    fetch: sandbox ? (input, init) => sandbox.fetch(input, init) : (input, init) => fetch(input, init),
+    baseUrl: config.IAMPORT_BASE_URL,
+    impKey: config.IAMPORT_API_KEY,
+    impSecret: config.IAMPORT_API_SECRET,
+    timeoutMs: config.IAMPORT_TIMEOUT_MS,
+    tokenCache,
+    onCall: (info) => callObserver?.(info),
+  });
+}
+
+export function depsFor(env: Env, overrides: Partial<Deps> = {}): Deps {
+  const config = overrides.config ?? configFor(env);
+  return {
+    db: overrides.db ?? createDb(env.DB),
+    config,
+    now: overrides.now ?? Date.now,
+    randomBytes: overrides.randomBytes ?? randomBytes,
+    iamport: overrides.iamport ?? iamportFor(env, config),
+    queue: overrides.queue ?? queueFrom(env.PAYMENT_VALIDATION),
+  };
+}
