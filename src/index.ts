@@ -10,7 +10,7 @@ const app = createApp();
 export default {
   fetch: app.fetch,
 
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     const deps = depsFor(env);
     if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, deps);
     else await consumeValidationBatch(batch, deps);

@@ -1,0 +1,149 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it } from "vitest";
+import { depsFor, observeIamportCalls } from "../../src/services/deps";
+import { call, expectError, json, signUp } from "../helpers/http";
+import { createOrder } from "../helpers/orders";
+import { fault, sandbox } from "../helpers/sandbox";
+
+const ordersOf = async (userId: string) =>
+  (await env.DB.prepare("SELECT count(*) AS n FROM payments WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n;
+
+afterEach(() => observeIamportCalls(undefined));
+
+describe("POST /api/payments", () => {
+  it("pins the amount at Iamport before answering", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 4_500, "Croissant");
+    const pinned = await depsFor(env).iamport.getPrepared(order.merchant_uid);
+    expect(pinned).toMatchObject({ merchant_uid: order.merchant_uid, amount: 4_500 });
+  });
+
+  it.each([
+    [{ amount: 1000 }, "name"],
+    [{ name: "", amount: 1000 }, "name"],
+    [{ name: "x".repeat(41), amount: 1000 }, "name"],
+    [{ name: "Tea" }, "amount"],
+    [{ name: "Tea", amount: 99 }, "amount"],
+    [{ name: "Tea", amount: 1000.5 }, "amount"],
+    [{ name: "Tea", amount: "1000" }, "amount"],
+    [{ name: "Tea", amount: -5000 }, "amount"],
+    [{ name: "Tea", amount: 10_000_001 }, "amount"],
+    [{ name: "Tea", amount: null }, "amount"],
+  ])("refuses %j with 400 naming %s, writing nothing and calling no one", async (body, field) => {
+    const buyer = await signUp();
+    const calls: unknown[] = [];
+    observeIamportCalls((c) => calls.push(c));
+    const error = await expectError(await call("POST", "/api/payments", { token: buyer.token, body }), 400, "invalid_request");
+    expect(error.details.fields.map((f: { field: string }) => f.field)).toContain(field);
+    expect(await ordersOf(buyer.user.id)).toBe(0);
+    expect(calls).toEqual([]);
+  });
+
+  it("needs a session", async () => {
+    await expectError(await call("POST", "/api/payments", { body: { name: "Tea", amount: 1000 } }), 401, "unauthorized");
+  });
+
+  it("answers a repeat with the same Idempotency-Key with the first response and one prepare call", async () => {
+    const buyer = await signUp();
+    const calls: Array<{ kind: string; path: string }> = [];
+    observeIamportCalls((c) => calls.push(c));
+    const headers = { "idempotency-key": `order-${crypto.randomUUID()}` };
+    const first = await createOrder(buyer, 8_000, "Bagel", headers);
+    const second = await createOrder(buyer, 8_000, "Bagel", headers);
+    expect(second).toEqual(first);
+    expect(await ordersOf(buyer.user.id)).toBe(1);
+    expect(calls.filter((c) => c.path === "/payments/prepare")).toHaveLength(1);
+  });
+
+  it("gives 5 concurrent double-clicks with one key one order", async () => {
+    const buyer = await signUp();
+    const headers = { "idempotency-key": `dbl-${crypto.randomUUID()}` };
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => call("POST", "/api/payments", { token: buyer.token, body: { name: "Tea", amount: 3000 }, headers })),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    const bodies = await Promise.all(responses.filter((r) => r.status === 201).map(json));
+    expect(new Set(bodies.map((b) => b.merchant_uid)).size).toBe(1);
+    expect(await ordersOf(buyer.user.id)).toBe(1);
+  });
+
+  it("answers 422 to the same key with another body", async () => {
+    const buyer = await signUp();
+    const headers = { "idempotency-key": `k-${crypto.randomUUID()}` };
+    await createOrder(buyer, 8_000, "Bagel", headers);
+    const res = await call("POST", "/api/payments", { token: buyer.token, body: { name: "Bagel", amount: 9_000 }, headers });
+    await expectError(res, 422, "idempotency_key_reused");
+    expect(await ordersOf(buyer.user.id)).toBe(1);
+  });
+
+  it("keys are per user: another user's same key is a different request", async () => {
+    const a = await signUp();
+    const b = await signUp();
+    const headers = { "idempotency-key": `shared-${crypto.randomUUID()}` };
+    const first = await createOrder(a, 5_000, "Tea", headers);
+    const second = await createOrder(b, 5_000, "Tea", headers);
+    expect(second.merchant_uid).not.toBe(first.merchant_uid);
+  });
+
+  it("answers 503 when Iamport is unreachable, leaves no order, and a retry with the same key succeeds", async () => {
+    const buyer = await signUp();
+    const amount = 50_000 + Math.floor(Math.random() * 40_000);
+    await fault({ path: "/payments/prepare", method: "POST", kind: "http_500", times: 3, match: `"amount":${amount}` });
+    const headers = { "idempotency-key": `retry-${crypto.randomUUID()}` };
+    const failed = await call("POST", "/api/payments", { token: buyer.token, body: { name: "Cake", amount }, headers });
+    await expectError(failed, 503, "gateway_unavailable");
+    expect(await ordersOf(buyer.user.id)).toBe(0);
+    await sandbox("DELETE", "/__control/faults");
+    const retried = await createOrder(buyer, amount, "Cake", headers);
+    expect(retried.status).toBe("ready");
+    expect(await ordersOf(buyer.user.id)).toBe(1);
+  });
+
+  it("rejects a malformed Idempotency-Key", async () => {
+    const buyer = await signUp();
+    const res = await call("POST", "/api/payments", {
+      token: buyer.token,
+      body: { name: "Tea", amount: 1000 },
+      headers: { "idempotency-key": "x".repeat(300) },
+    });
+    await expectError(res, 400, "invalid_idempotency_key");
+    expect(await ordersOf(buyer.user.id)).toBe(0);
+  });
+});
+
+describe("GET /api/payments", () => {
+  it("lists only the caller's payments, newest first, with a cursor and a status filter", async () => {
+    const buyer = await signUp();
+    const other = await signUp();
+    await createOrder(other, 1000);
+    const made = [];
+    for (let i = 0; i < 5; i++) made.push(await createOrder(buyer, 1000 + i, `Item ${i}`));
+    const page1 = await json(await call("GET", "/api/payments?limit=2", { token: buyer.token }));
+    expect(page1.items.map((p: any) => p.merchant_uid)).toEqual([made[4].merchant_uid, made[3].merchant_uid]);
+    const page2 = await json(await call("GET", `/api/payments?limit=2&cursor=${page1.next_cursor}`, { token: buyer.token }));
+    expect(page2.items.map((p: any) => p.merchant_uid)).toEqual([made[2].merchant_uid, made[1].merchant_uid]);
+    const page3 = await json(await call("GET", `/api/payments?limit=2&cursor=${page2.next_cursor}`, { token: buyer.token }));
+    expect(page3.items).toHaveLength(1);
+    expect(page3.next_cursor).toBeNull();
+    const paid = await json(await call("GET", "/api/payments?status=paid", { token: buyer.token }));
+    expect(paid.items).toEqual([]);
+  });
+
+  it.each(["status=bogus", "limit=0", "limit=101", "limit=abc", "cursor=-1", "cursor=abc"])("refuses %s with 400", async (q) => {
+    const buyer = await signUp();
+    await expectError(await call("GET", `/api/payments?${q}`, { token: buyer.token }), 400, "invalid_request");
+  });
+});
+
+describe("GET /api/payments/:merchant_uid", () => {
+  it("answers another user's payment with the same 404 as a missing one", async () => {
+    const owner = await signUp();
+    const stranger = await signUp();
+    const order = await createOrder(owner);
+    const theirs = await expectError(await call("GET", `/api/payments/${order.merchant_uid}`, { token: stranger.token }), 404);
+    const missing = await expectError(await call("GET", `/api/payments/pay_${"0".repeat(32)}`, { token: stranger.token }), 404);
+    expect(theirs).toEqual(missing);
+    await expectError(await call("GET", "/api/payments/not-an-id", { token: stranger.token }), 404);
+  });
+});

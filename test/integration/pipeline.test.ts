@@ -1,0 +1,341 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { depsFor } from "../../src/services/deps";
+import { completePayment } from "../../src/services/complete-payment";
+import { reconcile } from "../../src/services/reconcile";
+import { call, expectError, json, signUp } from "../helpers/http";
+import { complete, createOrder, sendWebhook } from "../helpers/orders";
+import { fault, inspect, pay, resendWebhook } from "../helpers/sandbox";
+import { deliver } from "../helpers/queue";
+import { eventsOf, paymentRow, waitFor, waitForInboxDrained, waitForStatus } from "../helpers/wait";
+
+const transitions = async (m: string) => (await eventsOf(m)).map((e) => `${e.from_status}->${e.to_status}`);
+
+async function paidOrder(amount = 12_000, webhook: Parameters<typeof pay>[0]["webhook"] = "none") {
+  const buyer = await signUp();
+  const order = await createOrder(buyer, amount);
+  const paid = await pay({ merchant_uid: order.merchant_uid, amount, webhook });
+  expect(paid.success).toBe(true);
+  return { buyer, order, impUid: paid.imp_uid!, merchantUid: order.merchant_uid as string };
+}
+
+describe("duplicate and reordered deliveries", () => {
+  it("gives 20 duplicate webhooks delivered one after another exactly one transition and one event", async () => {
+    const { impUid, merchantUid } = await paidOrder();
+    for (let i = 0; i < 20; i++) {
+      const res = await sendWebhook({ imp_uid: impUid, merchant_uid: merchantUid, status: "paid" });
+      expect(res.status).toBe(200);
+    }
+    await waitForInboxDrained(merchantUid, 20);
+    expect((await paymentRow(merchantUid)).status).toBe("paid");
+    expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
+  });
+
+  it("gives 20 duplicate webhooks delivered all at once exactly one transition and one event", async () => {
+    const { impUid, merchantUid } = await paidOrder(12_000, { duplicates: 20 });
+    await waitForInboxDrained(merchantUid, 20);
+    expect((await paymentRow(merchantUid)).status).toBe("paid");
+    expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
+    // And the same 20 straight into the consumer at once, bypassing the queue's batching.
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => deliver({ imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" })),
+    );
+    expect(outcomes.every((o) => o.acked)).toBe(true);
+    expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
+  });
+
+  it("ends paid once when the webhook comes before the browser's complete", async () => {
+    const { buyer, impUid, merchantUid } = await paidOrder(9_900, "once");
+    await waitForStatus(merchantUid, "paid");
+    const res = await complete(buyer, merchantUid, impUid);
+    expect(res.status).toBe(202);
+    expect((await json(res)).status).toBe("paid");
+    expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
+  });
+
+  it("ends paid once when the webhook comes after the browser's complete", async () => {
+    const { buyer, impUid, merchantUid } = await paidOrder(9_800, "none");
+    expect((await complete(buyer, merchantUid, impUid)).status).toBe(202);
+    await waitForStatus(merchantUid, "paid");
+    await resendWebhook({ imp_uid: impUid });
+    await waitForInboxDrained(merchantUid, 1);
+    expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
+  });
+
+  it("ends paid once when the webhook and the complete race", async () => {
+    const { buyer, impUid, merchantUid } = await paidOrder(9_700, "none");
+    const [completed] = await Promise.all([
+      complete(buyer, merchantUid, impUid),
+      resendWebhook({ imp_uid: impUid, duplicates: 3 }),
+      deliver({ imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" }),
+    ]);
+    expect(completed.status).toBe(202);
+    await waitForInboxDrained(merchantUid, 3);
+    await waitForStatus(merchantUid, "paid");
+    expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
+  });
+
+  it("accepts form-encoded webhooks the same as JSON", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 7_000);
+    const paid = await pay({ merchant_uid: order.merchant_uid, amount: 7_000, webhook: "once", webhook_format: "form" });
+    await waitForStatus(order.merchant_uid, "paid");
+    const row = await env.DB.prepare("SELECT content_type, valid FROM webhook_inbox WHERE imp_uid = ?").bind(paid.imp_uid).first<any>();
+    expect(row).toEqual({ content_type: "application/x-www-form-urlencoded", valid: 1 });
+  });
+});
+
+describe("verification against Iamport", () => {
+  it("rejects a payment smaller than the order and cancels it at Iamport with the exact amount", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 30_000);
+    const paid = await pay({ merchant_uid: order.merchant_uid, amount: 300, skip_prepare_check: true, webhook: "none" });
+    expect((await complete(buyer, order.merchant_uid, paid.imp_uid!)).status).toBe(202);
+    const row = await waitForStatus(order.merchant_uid, "rejected");
+    expect(row.fail_reason).toContain("amount mismatch");
+    expect(await transitions(order.merchant_uid)).toEqual(["ready->rejected"]);
+    const atIamport = await waitFor("refund at Iamport", async () => {
+      const p = await inspect(paid.imp_uid!);
+      return p.status === "cancelled" ? p : undefined;
+    });
+    expect(atIamport.cancel_amount).toBe(300);
+    expect(atIamport.cancel_history).toHaveLength(1);
+    const detail = await json(await call("GET", `/api/payments/${order.merchant_uid}`, { token: buyer.token }));
+    expect(detail.refunds).toMatchObject([{ amount: 300, status: "succeeded" }]);
+    // A repeat delivery neither transitions again nor refunds twice.
+    await deliver({ imp_uid: paid.imp_uid!, merchant_uid: order.merchant_uid, source: "webhook" });
+    expect((await inspect(paid.imp_uid!)).cancel_history).toHaveLength(1);
+    expect(await transitions(order.merchant_uid)).toEqual(["ready->rejected"]);
+  });
+
+  it("records a declined card as failed with Iamport's reason", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 5_000);
+    const declined = await pay({ merchant_uid: order.merchant_uid, amount: 5_000, outcome: "failed" });
+    expect(declined.success).toBe(false);
+    await complete(buyer, order.merchant_uid, declined.imp_uid!);
+    const row = await waitForStatus(order.merchant_uid, "failed");
+    expect(row.fail_reason).toBeTruthy();
+    expect(await transitions(order.merchant_uid)).toEqual(["ready->failed"]);
+  });
+
+  it("changes nothing for a forged webhook naming another user's order", async () => {
+    const victim = await signUp();
+    const victimOrder = await createOrder(victim, 50_000);
+    const { impUid: attackerImp, merchantUid: attackerOrder } = await paidOrder(100);
+    const res = await sendWebhook({ imp_uid: attackerImp, merchant_uid: victimOrder.merchant_uid, status: "paid" });
+    expect(res.status).toBe(200);
+    await waitForInboxDrained(victimOrder.merchant_uid, 1);
+    const victimRow = await paymentRow(victimOrder.merchant_uid);
+    expect(victimRow).toMatchObject({ status: "ready", imp_uid: null });
+    expect(await eventsOf(victimOrder.merchant_uid)).toEqual([]);
+    // The payment it named is real, so it settles its own order, and only that.
+    expect((await paymentRow(attackerOrder)).status).toBe("paid");
+  });
+
+  it("changes nothing for an unknown imp_uid or a 'paid' claim about an unpaid order", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 20_000);
+    await sendWebhook({ imp_uid: "imp_999999999999", merchant_uid: order.merchant_uid, status: "paid" });
+    const unpaid = await pay({ merchant_uid: order.merchant_uid, amount: 20_000, outcome: "ready" });
+    await sendWebhook({ imp_uid: unpaid.imp_uid, merchant_uid: order.merchant_uid, status: "paid" });
+    await waitForInboxDrained(order.merchant_uid, 2);
+    expect(await paymentRow(order.merchant_uid)).toMatchObject({ status: "ready" });
+    expect(await eventsOf(order.merchant_uid)).toEqual([]);
+  });
+
+  it("does not let a browser's wrong imp_uid block the real payment", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 6_000);
+    const bogus = "imp_123456789012";
+    expect((await complete(buyer, order.merchant_uid, bogus)).status).toBe(202);
+    await waitFor("bogus imp_uid forgotten", async () => (await paymentRow(order.merchant_uid)).imp_uid === null);
+    const paid = await pay({ merchant_uid: order.merchant_uid, amount: 6_000, webhook: "once" });
+    const row = await waitForStatus(order.merchant_uid, "paid");
+    expect(row.imp_uid).toBe(paid.imp_uid);
+  });
+});
+
+describe("the queue consumer", () => {
+  it("retries Iamport transport failures with a growing delay, then ends paid", async () => {
+    const { impUid, merchantUid } = await paidOrder(11_000);
+    await fault({ path: `/payments/${impUid}`, method: "GET", kind: "http_500", times: 3 });
+    const message = { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" as const };
+    const results = [];
+    for (let attempt = 1; attempt <= 4; attempt++) results.push(await deliver(message, attempt));
+    expect(results.slice(0, 3).map((r) => [r.retried, r.delaySeconds])).toEqual([
+      [true, 5],
+      [true, 10],
+      [true, 20],
+    ]);
+    expect(results[3]).toMatchObject({ acked: true, retried: false });
+    expect((await paymentRow(merchantUid)).status).toBe("paid");
+    expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
+  });
+
+  it("treats a malformed Iamport answer and a timeout as transient", async () => {
+    const { impUid, merchantUid } = await paidOrder(11_100);
+    await fault({ path: `/payments/${impUid}`, method: "GET", kind: "malformed", times: 1 });
+    expect(await deliver({ imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" })).toMatchObject({ retried: true });
+    expect((await paymentRow(merchantUid)).status).toBe("ready");
+  });
+
+  it("acknowledges and records an Iamport refusal instead of retrying it forever", async () => {
+    const { impUid, merchantUid } = await paidOrder(11_200);
+    await fault({ path: `/payments/${impUid}`, method: "GET", kind: "code_error", times: 1 });
+    expect(await deliver({ imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" })).toMatchObject({
+      acked: true,
+      retried: false,
+    });
+    expect((await paymentRow(merchantUid)).status).toBe("ready");
+  });
+
+  it.each([[{}], [{ source: "nobody" }], ["not json at all"], [{ merchant_uid: 42, source: "webhook" }]])(
+    "acknowledges a poison message %j without touching anything",
+    async (body) => {
+      expect(await deliver(body)).toMatchObject({ acked: true, retried: false });
+    },
+  );
+});
+
+describe("the reconciler", () => {
+  const later = (minutes: number) => () => Date.now() + minutes * 60_000;
+
+  it("finds a payment paid at Iamport with no webhook and no complete call", async () => {
+    const { merchantUid } = await paidOrder(13_000, "none");
+    const report = await reconcile(depsFor(env, { now: later(10) }));
+    expect(report.stuck_payments).toBeGreaterThanOrEqual(1);
+    await waitForStatus(merchantUid, "paid");
+    expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
+    const events = await eventsOf(merchantUid);
+    expect(events[0].source).toBe("reconciler");
+  });
+
+  it("recovers a queue send that failed after the write", async () => {
+    const { buyer, impUid, merchantUid } = await paidOrder(13_100, "none");
+    const brokenQueue = {
+      send: async () => {
+        throw new Error("queue unavailable");
+      },
+      sendBatch: async () => {
+        throw new Error("queue unavailable");
+      },
+    };
+    await completePayment(depsFor(env, { queue: brokenQueue }), {
+      userId: buyer.user.id,
+      merchantUid,
+      impUid,
+      source: "browser",
+    });
+    expect(await paymentRow(merchantUid)).toMatchObject({ status: "ready", imp_uid: impUid });
+    // Not yet: inside the grace period the reconciler leaves it alone.
+    const early = await reconcile(depsFor(env));
+    expect(await paymentRow(merchantUid)).toMatchObject({ status: "ready" });
+    expect(early).toBeDefined();
+    await reconcile(depsFor(env, { now: later(10) }));
+    await waitForStatus(merchantUid, "paid");
+  });
+
+  it("re-enqueues a stored webhook delivery that was never processed", async () => {
+    const { impUid, merchantUid } = await paidOrder(13_200, "none");
+    const inboxId = (
+      await env.DB.prepare(
+        "INSERT INTO webhook_inbox (received_at, body, imp_uid, merchant_uid, status, valid) VALUES (?, '{}', ?, ?, 'paid', 1) RETURNING id",
+      )
+        .bind(Date.now(), impUid, merchantUid)
+        .first<{ id: number }>()
+    )!.id;
+    const report = await reconcile(depsFor(env, { now: later(10) }));
+    expect(report.unprocessed_deliveries).toBeGreaterThanOrEqual(1);
+    await waitFor("delivery processed", async () =>
+      (await env.DB.prepare("SELECT processed_at FROM webhook_inbox WHERE id = ?").bind(inboxId).first<any>())?.processed_at,
+    );
+    await waitForStatus(merchantUid, "paid");
+  });
+});
+
+describe("complete and cancel: bad input changes nothing", () => {
+  it("answers another user's order with 404 and leaves it untouched", async () => {
+    const { merchantUid, impUid } = await paidOrder(8_000);
+    const stranger = await signUp();
+    await expectError(await complete(stranger, merchantUid, impUid), 404, "not_found");
+    expect(await paymentRow(merchantUid)).toMatchObject({ imp_uid: null });
+  });
+
+  it("refuses a malformed imp_uid with 400", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer);
+    for (const imp_uid of ["", "12345", "imp_", "imp_" + "9".repeat(40), 42]) {
+      const res = await call("POST", `/api/payments/${order.merchant_uid}/complete`, { token: buyer.token, body: { imp_uid } });
+      await expectError(res, 400, "invalid_request");
+    }
+    expect(await paymentRow(order.merchant_uid)).toMatchObject({ imp_uid: null });
+  });
+
+  it("answers 409 when a different imp_uid is already recorded", async () => {
+    const { buyer, merchantUid, impUid } = await paidOrder(8_100);
+    expect((await complete(buyer, merchantUid, impUid)).status).toBe(202);
+    await expectError(await complete(buyer, merchantUid, "imp_000000000001"), 409, "imp_uid_mismatch");
+    expect((await paymentRow(merchantUid)).imp_uid).toBe(impUid);
+  });
+
+  it("lets the owner cancel an unpaid order, and refuses to cancel it twice or once paid", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 2_000);
+    const res = await call("POST", `/api/payments/${order.merchant_uid}/cancel`, { token: buyer.token });
+    expect(res.status).toBe(200);
+    expect((await json(res)).status).toBe("cancelled");
+    await expectError(await call("POST", `/api/payments/${order.merchant_uid}/cancel`, { token: buyer.token }), 409, "invalid_state");
+    expect(await transitions(order.merchant_uid)).toEqual(["ready->cancelled"]);
+
+    const { buyer: b2, merchantUid } = await paidOrder(2_100);
+    await expectError(await call("POST", `/api/payments/${merchantUid}/cancel`, { token: b2.token }), 409, "payment_exists");
+    await waitForStatus(merchantUid, "paid");
+  });
+
+  it("refunds a payment made after its order was cancelled", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 2_200);
+    expect((await call("POST", `/api/payments/${order.merchant_uid}/cancel`, { token: buyer.token })).status).toBe(200);
+    const late = await pay({ merchant_uid: order.merchant_uid, amount: 2_200, webhook: "once" });
+    await waitFor("late payment refunded", async () => (await inspect(late.imp_uid!)).status === "cancelled");
+    expect((await paymentRow(order.merchant_uid)).status).toBe("cancelled");
+  });
+});
+
+describe("POST /webhooks/iamport input", () => {
+  it("stores a malformed delivery for inspection, answers 400 and acts on nothing", async () => {
+    const marker = crypto.randomUUID();
+    const res = await call("POST", "/webhooks/iamport", { rawBody: `{"imp_uid": "${marker}"`, headers: { "content-type": "application/json" } });
+    await expectError(res, 400, "invalid_webhook");
+    const row = await env.DB.prepare("SELECT valid, processed_at, error FROM webhook_inbox WHERE body LIKE ?").bind(`%${marker}%`).first<any>();
+    expect(row.valid).toBe(0);
+    expect(row.processed_at).toBeGreaterThan(0);
+    expect(row.error).toContain("JSON");
+    await expectError(await sendWebhook({ imp_uid: "nope", merchant_uid: "x", status: "paid" }), 400, "invalid_webhook");
+  });
+
+  it("answers a wrong content type with 415", async () => {
+    const res = await call("POST", "/webhooks/iamport", { rawBody: "imp_uid=imp_1", headers: { "content-type": "text/plain" } });
+    await expectError(res, 415, "unsupported_media_type");
+  });
+
+  it("enforces the optional source-IP allow-list from CF-Connecting-IP only", async () => {
+    const { createApp } = await import("../../src/app");
+    const app = createApp();
+    const restricted = { ...env, WEBHOOK_ALLOWED_IPS: "52.78.100.19" };
+    const body = JSON.stringify({ imp_uid: "imp_111111111111", merchant_uid: "pay_x", status: "paid" });
+    const post = (ip: string, extra: Record<string, string> = {}) =>
+      app.fetch(
+        new Request("http://localhost/webhooks/iamport", {
+          method: "POST",
+          headers: { "content-type": "application/json", "cf-connecting-ip": ip, ...extra },
+          body,
+        }),
+        restricted,
+        { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext,
+      );
+    expect((await post("203.0.113.9", { "x-forwarded-for": "52.78.100.19" })).status).toBe(403);
+    expect((await post("52.78.100.19")).status).toBe(200);
+  });
+});
