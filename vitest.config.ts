@@ -34,7 +34,12 @@ export default defineConfig(async () => {
         miniflare: {
           // The runner sees the sandbox's database too (same id), so the setup file can migrate both.
           d1Databases: { DB: APP_DB_ID, SANDBOX_DB: SANDBOX_DB_ID },
-          bindings: { APP_ENV: "test", TEST_MIGRATIONS: appMigrations, SANDBOX_MIGRATIONS: sandboxMigrations },
+          bindings: {
+            APP_ENV: "test",
+            // Short, so tests of a gateway that never answers take a second, not eight.
+            IAMPORT_TIMEOUT_MS: "1500",
+            TEST_MIGRATIONS: appMigrations, SANDBOX_MIGRATIONS: sandboxMigrations,
+          },
           outboundService: refuseOutbound,
           workers: [
             {

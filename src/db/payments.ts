@@ -9,6 +9,8 @@ export type NewPayment = typeof payments.$inferInsert;
 export const findPaymentByMerchantUid = (db: Db, merchantUid: string) =>
   db.select().from(payments).where(eq(payments.merchantUid, merchantUid)).get();
 
+export const findPaymentById = (db: Db, id: number) => db.select().from(payments).where(eq(payments.id, id)).get();
+
 export const findPaymentByImpUid = (db: Db, impUid: string) =>
   db.select().from(payments).where(eq(payments.impUid, impUid)).get();
 

@@ -108,12 +108,18 @@ export const refunds = sqliteTable("refunds", {
   // pending: reserved, Iamport call in flight or outcome unknown; succeeded; failed (reservation released).
   status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull(),
   cancellationId: text("cancellation_id"),
+  // The refundable balance this refund was sent to Iamport against (Iamport's checksum), so a retry resends
+  // exactly the same cancel, which Iamport refuses if the first one already went through.
+  checksum: integer("checksum"),
+  // The client's Idempotency-Key: a retry with it resumes this refund instead of starting another.
+  idempotencyKey: text("idempotency_key"),
   failReason: text("fail_reason"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 }, (t) => [
   index("refunds_payment").on(t.paymentId, t.id),
   uniqueIndex("refunds_cancellation_id").on(t.cancellationId),
+  uniqueIndex("refunds_idempotency_key").on(t.paymentId, t.idempotencyKey),
   check("refunds_amount_positive", sql`${t.amount} > 0`),
   check("refunds_status_known", sql`${t.status} IN ('pending','succeeded','failed')`),
 ]);

@@ -11,6 +11,8 @@ export const ValidationMessageSchema = z
     imp_uid: z.string().min(1).max(64).optional(),
     source: z.enum(EVENT_SOURCES),
     inbox_id: z.number().int().positive().optional(),
+    /** From the reconciler: refunds still pending since before this time (ms) are settled from Iamport's record. */
+    settle_refunds_before: z.number().int().positive().optional(),
   })
   .refine((m) => m.merchant_uid !== undefined || m.imp_uid !== undefined, "needs merchant_uid or imp_uid");
 

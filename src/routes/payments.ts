@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { findPaymentByMerchantUid, listPayments, loadPaymentDetail } from "../db/payments";
-import { badRequest, notFound } from "../domain/errors";
+import { notFound } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { PAYMENT_STATUSES } from "../domain/payment-state";
 import { jsonBody, queryWith } from "../lib/validate";
@@ -9,11 +9,10 @@ import { isAdmin, requireUser } from "../middleware/session";
 import { cancelOrder } from "../services/cancel-order";
 import { completePayment } from "../services/complete-payment";
 import { createPayment } from "../services/create-payment";
-import { depsFor } from "../services/deps";
 import type { AppEnv } from "../types";
 import { presentEvent, presentPayment, presentRefund } from "./present";
-
-export const IMP_UID_PATTERN = /^imp_[A-Za-z0-9]{1,28}$/;
+import { refundRoutes } from "./refunds";
+import { deps, idempotencyKey, IMP_UID_PATTERN } from "./shared";
 
 const CreateBody = (max: number) =>
   z.object({
@@ -34,17 +33,6 @@ const ListQuery = z.object({
   limit: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(100, "must be at most 100").default(20),
   cursor: z.string().regex(/^[1-9][0-9]{0,15}$/, "is not a cursor from this API").optional(),
 });
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-export function idempotencyKey(c: Context): string | undefined {
-  const key = c.req.header("idempotency-key");
-  if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) throw badRequest("invalid_idempotency_key", "Idempotency-Key must be 1–255 visible ASCII characters.");
-  return key;
-}
-
-export const deps = (c: Context<AppEnv>) => depsFor(c.env, { db: c.var.db, config: c.var.config, now: c.var.now });
 
 /** Unknown, malformed and other users' merchant_uids all answer the same 404. */
 export async function ownPaymentOr404(c: Context<AppEnv>, merchantUid: string) {
@@ -102,4 +90,5 @@ export const paymentRoutes = new Hono<AppEnv>()
     if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
     const row = await cancelOrder(deps(c), { userId: c.var.user!.id, merchantUid });
     return c.json(presentPayment(row));
-  });
+  })
+  .route("/:merchant_uid/refunds", refundRoutes);

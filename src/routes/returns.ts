@@ -6,7 +6,7 @@ import { queryWith } from "../lib/validate";
 import { completePayment } from "../services/complete-payment";
 import { enqueueValidation } from "../services/enqueue";
 import type { AppEnv } from "../types";
-import { deps, IMP_UID_PATTERN } from "./payments";
+import { deps, IMP_UID_PATTERN } from "./shared";
 
 // Where Iamport sends a mobile buyer back (m_redirect_url). The query string is as untrusted as any hint.
 const ReturnQuery = z.object({

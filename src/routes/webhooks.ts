@@ -6,7 +6,7 @@ import { clientIp } from "../middleware/rate-limit";
 import { depsFor } from "../services/deps";
 import { enqueueValidation } from "../services/enqueue";
 import type { AppEnv } from "../types";
-import { IMP_UID_PATTERN } from "./payments";
+import { IMP_UID_PATTERN } from "./shared";
 
 // Iamport's V1 notification: {imp_uid, merchant_uid, status} (+ cancellation_id), as JSON or a form, unsigned.
 // It is a hint only: it is stored, then the queue asks Iamport what really happened.

@@ -60,7 +60,12 @@ export async function reconcile(deps: Deps): Promise<ReconcileReport> {
     ...deliveries.flatMap((d) =>
       d.impUid ? [{ imp_uid: d.impUid, source: "reconciler" as const, inbox_id: d.id }] : [],
     ),
-    ...pendingRefunds.map((r) => ({ merchant_uid: r.merchantUid, imp_uid: r.impUid!, source: "reconciler" as const })),
+    ...pendingRefunds.map((r) => ({
+      merchant_uid: r.merchantUid,
+      imp_uid: r.impUid!,
+      source: "reconciler" as const,
+      settle_refunds_before: now - grace,
+    })),
   ];
   if (stuck.length > 0) {
     await deps.db

@@ -6,7 +6,10 @@ import { decide, type Decision, type IamportFacts, type OrderFacts } from "../do
 import { IamportNotFoundError, type IamportPayment } from "../iamport";
 import type { ValidationMessage } from "../queue/messages";
 import type { Deps } from "./deps";
-import { refundAtIamport, syncCancellations } from "./iamport-cancels";
+import { matchCancellations, recordCancellations, refundAtIamport, syncCancellations } from "./iamport-cancels";
+import { refunds } from "../db/schema";
+import { eq } from "drizzle-orm";
+import { failRefund, pendingRefundsOf } from "../db/refunds";
 
 export type ValidationOutcome =
   | { result: "applied"; merchant_uid: string; status: PaymentStatus; steps: string[] }
@@ -73,16 +76,50 @@ export async function validatePayment(deps: Deps, msg: ValidationMessage): Promi
   }
 
   // At most a few rounds: "paid" can be followed by a cancel Iamport already holds for the same payment.
+  let detail = "";
   for (let round = 0; round < 3; round++) {
     const decision = decide(orderFacts(order), facts, deps.config.APP_ENV !== "production");
-    if (decision.kind === "none") return outcome(order, steps, decision.reason);
+    if (decision.kind === "none") {
+      detail = decision.reason;
+      break;
+    }
     await apply(deps, order, facts, decision, source);
     steps.push(decision.kind);
     order = (await findPaymentByMerchantUid(deps.db, order.merchantUid))!;
     if (decision.kind === "refund" || decision.kind === "reject") break;
   }
-  return outcome(order, steps, "");
+  if (msg.settle_refunds_before && order.reservedAmount > 0 && (await settleStaleRefunds(deps, order, truth, msg.settle_refunds_before))) {
+    steps.push("settle_refunds");
+    order = (await findPaymentByMerchantUid(deps.db, order.merchantUid))!;
+  }
+  return outcome(order, steps, detail);
 }
+
+/**
+ * Refunds left pending (Iamport never answered) for longer than any call can take are settled from
+ * cancel_history: recorded if Iamport has them, failed and released if it does not. The reconciler, whose
+ * clock decides what is stale, names the cutoff.
+ */
+async function settleStaleRefunds(deps: Deps, order: PaymentRow, truth: IamportPayment, staleBefore: number): Promise<boolean> {
+  const pending = await pendingRefundsOf(deps.db, order.id);
+  if (!pending.some((r) => r.updatedAt < staleBefore)) return false;
+  const fresh = await deps.iamport.getPayment(truth.imp_uid);
+  const rows = await deps.db.select().from(refunds).where(eq(refunds.paymentId, order.id)).all();
+  const landed = new Set(matchCancellations(fresh.cancel_history, rows).flatMap((m) => (m.pending ? [m.pending.id] : [])));
+  // Release what never happened before recording what did, so the books never hold both at once.
+  for (const refund of pending) {
+    if (refund.updatedAt < staleBefore && !landed.has(refund.id)) {
+      await failRefund(deps.db, refund, "Iamport has no record of this refund", deps.now());
+    }
+  }
+  const current = (await findPaymentByMerchantUid(deps.db, order.merchantUid))!;
+  if ((await recordCancellations(deps, current, fresh, "reconciler")) === "lost_race") {
+    throw new Error("payment changed while settling refunds; retrying");
+  }
+  return true;
+}
+
+
 
 function outcome(order: PaymentRow, steps: string[], detail: string): ValidationOutcome {
   return steps.length > 0

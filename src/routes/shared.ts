@@ -1,0 +1,20 @@
+import type { Context } from "hono";
+import { badRequest } from "../domain/errors";
+import { depsFor } from "../services/deps";
+import type { AppEnv } from "../types";
+
+// Helpers shared by the routers that deal with payments.
+
+export const IMP_UID_PATTERN = /^imp_[A-Za-z0-9]{1,28}$/;
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function idempotencyKey(c: Context): string | undefined {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) throw badRequest("invalid_idempotency_key", "Idempotency-Key must be 1–255 visible ASCII characters.");
+  return key;
+}
+
+export const deps = (c: Context<AppEnv>) => depsFor(c.env, { db: c.var.db, config: c.var.config, now: c.var.now });
+

@@ -1,0 +1,168 @@
+import { findPaymentById, findPaymentByMerchantUid } from "../db/payments";
+import { claimKey, findKey, releaseKey, storeResponse, takeOverStaleKey, type KeyRef } from "../db/idempotency";
+import { failRefund, findRefund, findRefundByKey, reserveRefund } from "../db/refunds";
+import { refunds, type PaymentRow, type RefundRow, type UserRow } from "../db/schema";
+import { eq } from "drizzle-orm";
+import { AppError, conflict, gatewayError, gatewayUnavailable, notFound } from "../domain/errors";
+import { holdsMoney } from "../domain/payment-state";
+import { IamportRefusalError, IamportTransportError, type IamportPayment } from "../iamport";
+import { sha256Hex } from "../lib/crypto";
+import { presentPayment, presentRefund } from "../routes/present";
+import type { Deps } from "./deps";
+import { matchCancellations, recordCancellations } from "./iamport-cancels";
+import type { StoredResponse } from "./create-payment";
+
+export interface RefundInput {
+  amount: number;
+  reason: string;
+}
+
+const STALE_CLAIM_MS = 60_000;
+
+/**
+ * An admin refunds all or part of a paid payment.
+ *  1. The amount is reserved in D1 by one conditional statement (see reserveRefund) before Iamport is called.
+ *  2. Iamport is sent that exact amount and the balance it was reserved against as the checksum.
+ *  3. Success: Iamport's cancel_history is recorded (settling the reservation). Refusal: the reservation is
+ *     released. No answer: the refund stays pending with its reservation; a retry with the same
+ *     Idempotency-Key resends the identical cancel (which Iamport refuses if the first one landed, so it cannot
+ *     refund twice), and the reconciler settles it from cancel_history otherwise.
+ */
+export async function refundPayment(
+  deps: Deps,
+  admin: UserRow,
+  merchantUid: string,
+  input: RefundInput,
+  idempotencyKey?: string,
+): Promise<StoredResponse> {
+  const payment = await findPaymentByMerchantUid(deps.db, merchantUid);
+  if (!payment) throw notFound("payment");
+  const key: KeyRef | undefined = idempotencyKey
+    ? { userId: admin.id, scope: `POST /api/payments/${merchantUid}/refunds`, key: idempotencyKey }
+    : undefined;
+  if (key) {
+    const replay = await claimOrReplay(deps, key, await sha256Hex(JSON.stringify([input.amount, input.reason])));
+    if (replay) return replay;
+  }
+  try {
+    const response = await runRefund(deps, admin, payment, input, idempotencyKey ?? null);
+    if (key) await storeResponse(deps.db, key, response.status, response.body).run();
+    return response;
+  } catch (e) {
+    if (key) await releaseKey(deps.db, key);
+    throw e;
+  }
+}
+
+async function claimOrReplay(deps: Deps, key: KeyRef, requestHash: string): Promise<StoredResponse | undefined> {
+  const now = deps.now();
+  if (await claimKey(deps.db, key, requestHash, now)) return undefined;
+  const existing = await findKey(deps.db, key);
+  if (!existing) return claimOrReplay(deps, key, requestHash);
+  if (existing.requestHash !== requestHash) {
+    throw new AppError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request body.");
+  }
+  if (existing.responseStatus !== null) {
+    return { status: existing.responseStatus, body: JSON.parse(existing.responseBody ?? "null") };
+  }
+  if (await takeOverStaleKey(deps.db, key, now - STALE_CLAIM_MS, now)) return undefined;
+  throw conflict("request_in_progress", "A refund with this Idempotency-Key is still being processed. Retry shortly.");
+}
+
+async function runRefund(
+  deps: Deps,
+  admin: UserRow,
+  payment: PaymentRow,
+  input: RefundInput,
+  idempotencyKey: string | null,
+): Promise<StoredResponse> {
+  // A retry of a refund whose outcome was unknown resumes that refund; it never reserves a second one.
+  let refund = idempotencyKey ? await findRefundByKey(deps.db, payment.id, idempotencyKey) : undefined;
+  if (refund?.status === "succeeded") return respond(deps, refund);
+  if (!refund) {
+    refund = await reserveRefund(deps.db, {
+      paymentId: payment.id,
+      amount: input.amount,
+      reason: input.reason,
+      requestedBy: admin.email,
+      idempotencyKey,
+      now: deps.now(),
+    });
+    if (!refund) throw await whyNotReserved(deps, payment.merchantUid, input.amount);
+  }
+
+  let truth: IamportPayment;
+  try {
+    truth = await deps.iamport.cancelPayment({
+      imp_uid: payment.impUid!,
+      amount: refund.amount,
+      checksum: refund.checksum!,
+      reason: refund.reason,
+    });
+  } catch (e) {
+    if (e instanceof IamportRefusalError) return handleRefusal(deps, payment, refund, e);
+    if (e instanceof IamportTransportError) {
+      // Outcome unknown: keep the reservation and the pending row; never guess.
+      throw gatewayUnavailable("The payment gateway did not answer. The refund is pending; retry with the same Idempotency-Key.");
+    }
+    throw e;
+  }
+  await recordUntilSettled(deps, payment.merchantUid, truth);
+  return respond(deps, (await findRefund(deps.db, refund.id))!);
+}
+
+/**
+ * Iamport said no. That can mean the refund already happened (a retry of one whose answer was lost, or a cancel
+ * made meanwhile in the console for the same amount), so its record is read before the reservation is released.
+ */
+async function handleRefusal(deps: Deps, payment: PaymentRow, refund: RefundRow, refusal: IamportRefusalError): Promise<StoredResponse> {
+  let truth: IamportPayment;
+  try {
+    truth = await deps.iamport.getPayment(payment.impUid!);
+  } catch (e) {
+    if (e instanceof IamportTransportError) throw gatewayUnavailable();
+    throw e;
+  }
+  // Only a cancellation of exactly this refund's amount that we have not recorded can be this refund.
+  const rows = await deps.db.select().from(refunds).where(eq(refunds.paymentId, payment.id)).all();
+  const ours = matchCancellations(truth.cancel_history, rows).some((m) => m.pending?.id === refund.id);
+  if (ours) {
+    await recordUntilSettled(deps, payment.merchantUid, truth);
+    const after = (await findRefund(deps.db, refund.id))!;
+    if (after.status === "succeeded") return respond(deps, after);
+  }
+  // It did not happen: release the reservation first, then record whatever others cancelled meanwhile.
+  await failRefund(deps.db, refund, `Iamport refused: ${refusal.iamportMessage ?? refusal.code}`, deps.now());
+  await recordUntilSettled(deps, payment.merchantUid, truth);
+  const balance = truth.amount - truth.cancel_amount;
+  if (balance !== refund.checksum) {
+    throw conflict("balance_changed", "The payment's refundable balance changed at Iamport. Review it and try again.", {
+      refundable_amount: balance,
+    });
+  }
+  throw gatewayError("The payment gateway refused the refund.", { iamport_code: refusal.code, iamport_message: refusal.iamportMessage });
+}
+
+/** Records Iamport's cancel history; a concurrent writer (a webhook's sync) only means reading again. */
+async function recordUntilSettled(deps: Deps, merchantUid: string, truth: IamportPayment) {
+  for (let i = 0; i < 5; i++) {
+    const payment = (await findPaymentByMerchantUid(deps.db, merchantUid))!;
+    if ((await recordCancellations(deps, payment, truth, "admin")) !== "lost_race") return;
+  }
+  throw new Error("could not record the refund after repeated concurrent changes");
+}
+
+async function whyNotReserved(deps: Deps, merchantUid: string, amount: number): Promise<AppError> {
+  const p = (await findPaymentByMerchantUid(deps.db, merchantUid))!;
+  if (!holdsMoney(p.status)) return conflict("invalid_state", `A ${p.status} payment cannot be refunded.`);
+  if (p.reservedAmount > 0) return conflict("refund_in_progress", "Another refund of this payment is in progress.");
+  return conflict("amount_exceeds_refundable", `At most ${p.amount - p.cancelledAmount} can be refunded.`, {
+    refundable_amount: p.amount - p.cancelledAmount,
+    requested_amount: amount,
+  });
+}
+
+async function respond(deps: Deps, refund: RefundRow): Promise<StoredResponse> {
+  const payment = (await findPaymentById(deps.db, refund.paymentId))!;
+  return { status: 201, body: { refund: presentRefund(refund), payment: presentPayment(payment) } };
+}
