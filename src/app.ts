@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError } from "./config";
 import { AppError } from "./domain/errors";
+import { resetUsage, usageSnapshot } from "./lib/metrics";
 import { limitBody, requireContentType } from "./middleware/body";
 import { provideContext } from "./middleware/context";
 import { requestId } from "./middleware/request-id";
@@ -27,6 +28,12 @@ export function createApp() {
   );
   app.use("*", provideContext());
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  // What requests and queue batches cost (D1, Iamport), for `npm run bench`; absent in production.
+  app.on(["GET", "DELETE"], "/__metrics", (c) => {
+    if (c.var.config.APP_ENV === "production") return c.json(errorBody("not_found", "Not found."), 404);
+    if (c.req.method === "DELETE") resetUsage();
+    return c.json(usageSnapshot());
+  });
 
   app.use("/api/*", limitBody(), requireContentType(["application/json"]), loadSession(), checkOrigin());
   app.route("/api/auth", authRoutes);

@@ -78,6 +78,8 @@ export interface TransitionInput {
   now: number;
   /** Further columns that change with the status (paid_at, fail_reason, ...). */
   set?: Partial<Omit<PaymentRow, "id" | "status" | "updatedAt">>;
+  /** Also require that no imp_uid is recorded yet (the transition records one). */
+  impUidIsNull?: boolean;
 }
 
 /**
@@ -92,7 +94,9 @@ export async function applyTransition(db: Db, t: TransitionInput): Promise<boole
       db
         .update(payments)
         .set({ ...t.set, status: t.to, updatedAt: t.now })
-        .where(and(eq(payments.id, t.paymentId), eq(payments.status, t.from))),
+        .where(
+          and(eq(payments.id, t.paymentId), eq(payments.status, t.from), t.impUidIsNull ? isNull(payments.impUid) : undefined),
+        ),
     ),
     insertEventIfChanged(db, t),
   ]);

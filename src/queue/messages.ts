@@ -11,6 +11,8 @@ export const ValidationMessageSchema = z
     imp_uid: z.string().min(1).max(64).optional(),
     source: z.enum(EVENT_SOURCES),
     inbox_id: z.number().int().positive().optional(),
+    /** The status the webhook claimed: never acted on, only used to skip a lookup that could change nothing. */
+    hint_status: z.string().max(32).optional(),
     /** From the reconciler: refunds still pending since before this time (ms) are settled from Iamport's record. */
     settle_refunds_before: z.number().int().positive().optional(),
   })

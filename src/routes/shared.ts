@@ -16,5 +16,6 @@ export function idempotencyKey(c: Context): string | undefined {
   return key;
 }
 
-export const deps = (c: Context<AppEnv>) => depsFor(c.env, { db: c.var.db, config: c.var.config, now: c.var.now });
+export const deps = (c: Context<AppEnv>) =>
+  depsFor(c.env, { db: c.var.db, config: c.var.config, now: c.var.now, usage: c.var.usage });
 

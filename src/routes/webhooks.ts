@@ -3,10 +3,9 @@ import { z } from "zod";
 import { storeDelivery } from "../db/inbox";
 import { badRequest, forbidden } from "../domain/errors";
 import { clientIp } from "../middleware/rate-limit";
-import { depsFor } from "../services/deps";
 import { enqueueValidation } from "../services/enqueue";
 import type { AppEnv } from "../types";
-import { IMP_UID_PATTERN } from "./shared";
+import { deps, IMP_UID_PATTERN } from "./shared";
 
 // Iamport's V1 notification: {imp_uid, merchant_uid, status} (+ cancellation_id), as JSON or a form, unsigned.
 // It is a hint only: it is stored, then the queue asks Iamport what really happened.
@@ -55,11 +54,12 @@ export const webhookRoutes = new Hono<AppEnv>().post("/iamport", async (c) => {
   });
   if (!parsed) throw badRequest("invalid_webhook", `Malformed Iamport notification: ${problem}`);
 
-  await enqueueValidation(depsFor(c.env, { db, config, now }), {
+  await enqueueValidation(deps(c), {
     imp_uid: parsed.imp_uid,
     merchant_uid: parsed.merchant_uid,
     source: "webhook",
     inbox_id: inboxId,
+    hint_status: parsed.status,
   });
   return c.json({ received: true });
 });

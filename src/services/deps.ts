@@ -3,6 +3,7 @@ import { createDb, type Db } from "../db/client";
 import type { Env } from "../env";
 import { createIamportClient, createTokenCache, type CallInfo, type IamportClient } from "../iamport";
 import { randomBytes } from "../lib/crypto";
+import type { Usage } from "../lib/metrics";
 import { queueFrom, type ValidationQueue } from "../queue/messages";
 
 /** What every use case receives: passed in explicitly, so tests can swap the clock, randomness or gateway. */
@@ -24,7 +25,7 @@ export const observeIamportCalls = (observer: ((info: CallInfo) => void) | undef
   callObserver = observer;
 };
 
-export function iamportFor(env: Env, config: Config): IamportClient {
+export function iamportFor(env: Env, config: Config, usage: Usage | null = null): IamportClient {
   const sandbox = env.IAMPORT_SANDBOX;
   return createIamportClient({
     // Locally the sandbox Worker answers through its service binding; elsewhere the real API over fetch.
@@ -34,18 +35,21 @@ export function iamportFor(env: Env, config: Config): IamportClient {
     impSecret: config.IAMPORT_API_SECRET,
     timeoutMs: config.IAMPORT_TIMEOUT_MS,
     tokenCache,
-    onCall: (info) => callObserver?.(info),
+    onCall: (info) => {
+      if (usage) info.kind === "token" ? usage.iamportToken++ : usage.iamportApi++;
+      callObserver?.(info);
+    },
   });
 }
 
-export function depsFor(env: Env, overrides: Partial<Deps> = {}): Deps {
+export function depsFor(env: Env, overrides: Partial<Deps> & { usage?: Usage | null } = {}): Deps {
   const config = overrides.config ?? configFor(env);
   return {
     db: overrides.db ?? createDb(env.DB),
     config,
     now: overrides.now ?? Date.now,
     randomBytes: overrides.randomBytes ?? randomBytes,
-    iamport: overrides.iamport ?? iamportFor(env, config),
+    iamport: overrides.iamport ?? iamportFor(env, config, overrides.usage ?? null),
     queue: overrides.queue ?? queueFrom(env.PAYMENT_VALIDATION),
   };
 }

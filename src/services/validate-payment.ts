@@ -43,33 +43,56 @@ const orderFacts = (row: PaymentRow): OrderFacts => ({
 });
 
 /**
+ * Whether a hint can only repeat what this order already records: then asking Iamport again changes nothing,
+ * so the browser's report and the webhook for the same payment cost one Iamport lookup between them. A hint
+ * that could mean news (a cancel, a late approval, the reconciler's sweep) is always looked up.
+ */
+function alreadySettled(order: PaymentRow, msg: ValidationMessage): boolean {
+  const hintStatus = msg.hint_status;
+  if (msg.source === "reconciler" || msg.settle_refunds_before || !msg.imp_uid || order.impUid !== msg.imp_uid) return false;
+  if (hintStatus === "paid") return ["paid", "partially_cancelled", "cancelled", "rejected"].includes(order.status);
+  if (hintStatus === "failed") return order.status !== "ready";
+  if (hintStatus === "cancelled") return order.status === "cancelled" || order.status === "rejected";
+  // The browser's report carries no status: it only asks for a first look.
+  return msg.source === "browser" && order.status !== "ready";
+}
+
+/**
  * The one routine every hint ends in (browser report, webhook, reconciler). It trusts nothing but Iamport's own
  * record of the payment, checked against the order row we wrote, and applies the outcome with compare-and-set
  * writes, so any number of deliveries in any order give exactly one transition per step.
  * Iamport transport errors propagate (the consumer retries them); refusals propagate too (recorded, not retried).
  */
 export async function validatePayment(deps: Deps, msg: ValidationMessage): Promise<ValidationOutcome> {
+  const hinted = msg.merchant_uid ? await findPaymentByMerchantUid(deps.db, msg.merchant_uid) : undefined;
+  if (hinted && alreadySettled(hinted, msg)) {
+    return outcome(hinted, [], `already ${hinted.status}`);
+  }
+
   let truth: IamportPayment;
   try {
     truth = msg.imp_uid ? await deps.iamport.getPayment(msg.imp_uid) : await deps.iamport.findPayment(msg.merchant_uid!);
   } catch (e) {
     if (!(e instanceof IamportNotFoundError)) throw e;
-    if (msg.imp_uid && msg.merchant_uid) await forgetImpUid(deps, msg.merchant_uid, msg.imp_uid);
+    if (hinted && msg.imp_uid) await forgetImpUid(deps, hinted, msg.imp_uid);
     return { result: "ignored", detail: "Iamport has no such payment" };
   }
 
   // The order is the one Iamport names, not the one the hint named.
-  if (msg.merchant_uid && msg.merchant_uid !== truth.merchant_uid) {
-    await forgetImpUid(deps, msg.merchant_uid, truth.imp_uid);
+  let order = hinted;
+  if (!hinted || hinted.merchantUid !== truth.merchant_uid) {
+    if (hinted) await forgetImpUid(deps, hinted, truth.imp_uid);
+    order = await findPaymentByMerchantUid(deps.db, truth.merchant_uid);
   }
-  let order = await findPaymentByMerchantUid(deps.db, truth.merchant_uid);
   if (!order) return { result: "ignored", detail: "no order of ours has this merchant_uid" };
 
   const facts = factsFrom(truth);
   const steps: string[] = [];
   const source = msg.source;
 
-  if (order.impUid !== truth.imp_uid) {
+  // An order without an imp_uid gets it in the same compare-and-set as its transition; anything else first.
+  let bindWithTransition = order.impUid === null && order.paidAt === null;
+  if (order.impUid !== truth.imp_uid && !bindWithTransition) {
     const bound = await bindImpUid(deps, order, facts, source, steps);
     if (bound.kind === "done") return outcome(bound.order, steps, bound.detail);
     order = bound.order;
@@ -83,9 +106,22 @@ export async function validatePayment(deps: Deps, msg: ValidationMessage): Promi
       detail = decision.reason;
       break;
     }
-    await apply(deps, order, facts, decision, source);
+    let next: PaymentRow | undefined;
+    try {
+      next = await apply(deps, order, facts, decision, source, bindWithTransition);
+    } catch (e) {
+      if (!bindWithTransition || !isUniqueViolation(e, "imp_uid")) throw e;
+      // Another order holds this imp_uid (a mistaken or forged browser report): Iamport says it is this one's.
+      const bound = await bindImpUid(deps, order, facts, source, steps);
+      if (bound.kind === "done") return outcome(bound.order, steps, bound.detail);
+      order = bound.order;
+      bindWithTransition = false;
+      continue;
+    }
     steps.push(decision.kind);
-    order = (await findPaymentByMerchantUid(deps.db, order.merchantUid))!;
+    bindWithTransition = false;
+    // A won compare-and-set tells us the new row; only a lost one (someone else moved it) needs a read.
+    order = next ?? (await findPaymentByMerchantUid(deps.db, order.merchantUid))!;
     if (decision.kind === "refund" || decision.kind === "reject") break;
   }
   if (msg.settle_refunds_before && order.reservedAmount > 0 && (await settleStaleRefunds(deps, order, truth, msg.settle_refunds_before))) {
@@ -162,58 +198,58 @@ async function bindImpUid(deps: Deps, order: PaymentRow, truth: IamportFacts, so
 }
 
 /** Clears an imp_uid the browser recorded on an order it does not belong to, so the real one can be recorded. */
-async function forgetImpUid(deps: Deps, merchantUid: string, impUid: string) {
-  const row = await findPaymentByMerchantUid(deps.db, merchantUid);
-  if (row && row.impUid === impUid && row.status === "ready") {
+async function forgetImpUid(deps: Deps, row: PaymentRow, impUid: string) {
+  if (row.impUid === impUid && row.status === "ready") {
     await replaceImpUid(deps.db, { paymentId: row.id, from: impUid, to: null, now: deps.now() });
   }
 }
 
-async function apply(deps: Deps, order: PaymentRow, truth: IamportFacts, d: Exclude<Decision, { kind: "none" }>, source: EventSource) {
+/**
+ * Applies one decision. Returns the row as it now is when this caller's compare-and-set won, or undefined when
+ * the state must be read again (another writer moved first, or the step changed more than one row).
+ */
+async function apply(
+  deps: Deps,
+  order: PaymentRow,
+  truth: IamportFacts,
+  d: Exclude<Decision, { kind: "none" }>,
+  source: EventSource,
+  bindImpUid: boolean,
+): Promise<PaymentRow | undefined> {
   const now = deps.now();
+  const transitionTo = async (to: PaymentStatus, reason: string, set: Partial<PaymentRow>) => {
+    const fields = bindImpUid ? { ...set, impUid: truth.impUid } : set;
+    const won = await applyTransition(deps.db, {
+      paymentId: order.id,
+      from: order.status,
+      to,
+      source,
+      reason,
+      now,
+      set: fields,
+      ...(bindImpUid ? { impUidIsNull: true } : {}),
+    });
+    return won ? { ...order, ...fields, status: to, updatedAt: now } : undefined;
+  };
   switch (d.kind) {
     case "paid":
-      await applyTransition(deps.db, {
-        paymentId: order.id,
-        from: order.status,
-        to: "paid",
-        source,
-        reason: `verified with Iamport: ${truth.amount} ${truth.currency} by ${truth.payMethod ?? "unknown method"}`,
-        now,
-        set: { method: truth.payMethod, paidAt: truth.paidAtMs ?? now, failReason: null },
+      return transitionTo("paid", `verified with Iamport: ${truth.amount} ${truth.currency} by ${truth.payMethod ?? "unknown method"}`, {
+        method: truth.payMethod,
+        paidAt: truth.paidAtMs ?? now,
+        failReason: null,
       });
-      return;
     case "failed":
-      await applyTransition(deps.db, {
-        paymentId: order.id,
-        from: order.status,
-        to: "failed",
-        source,
-        reason: d.reason,
-        now,
-        set: { failReason: d.reason },
-      });
-      return;
+      return transitionTo("failed", d.reason, { failReason: d.reason });
     case "reject": {
-      if (order.status !== "rejected") {
-        await applyTransition(deps.db, {
-          paymentId: order.id,
-          from: order.status,
-          to: "rejected",
-          source,
-          reason: d.reason,
-          now,
-          set: { failReason: d.reason, method: truth.payMethod },
-        });
-      }
+      const next = order.status === "rejected" ? order : await transitionTo("rejected", d.reason, { failReason: d.reason, method: truth.payMethod });
       if (d.refund > 0) await refundAtIamport(deps, order, truth, d.refund, `rejected: ${d.reason}`, source);
-      return;
+      return next;
     }
     case "refund":
       await refundAtIamport(deps, order, truth, d.refund, d.reason, source);
-      return;
+      return order;
     case "sync_cancel":
       await syncCancellations(deps, order, source);
-      return;
+      return undefined;
   }
 }

@@ -1,0 +1,59 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { countingD1, newUsage } from "../../src/lib/metrics";
+import { depsFor } from "../../src/services/deps";
+import { validatePayment } from "../../src/services/validate-payment";
+import { completePayment } from "../../src/services/complete-payment";
+import { call, signUp } from "../helpers/http";
+import { complete, createOrder, sendWebhook } from "../helpers/orders";
+import { pay } from "../helpers/sandbox";
+import { waitForStatus } from "../helpers/wait";
+
+// The hot paths' costs are part of their contract (issue 7's targets); these fail if a change adds a round trip.
+const roundTrips = (res: Response) => Number(res.headers.get("x-d1-round-trips"));
+
+describe("D1 round trips per request", () => {
+  it("creates an order in 2 (session + insert) and completes it in 2 (session + conditional update)", async () => {
+    const buyer = await signUp();
+    const res = await call("POST", "/api/payments", { token: buyer.token, body: { name: "Tea", amount: 3_000 } });
+    expect(res.status).toBe(201);
+    expect(roundTrips(res)).toBe(2);
+    const order = await res.json<{ merchant_uid: string }>();
+    const paid = await pay({ merchant_uid: order.merchant_uid, amount: 3_000, webhook: "none" });
+    const done = await complete(buyer, order.merchant_uid, paid.imp_uid!);
+    expect(done.status).toBe(202);
+    expect(roundTrips(done)).toBe(2);
+  });
+
+  it("stores a webhook in 1", async () => {
+    const res = await sendWebhook({ imp_uid: "imp_100000000001", merchant_uid: `pay_${"1".repeat(32)}`, status: "paid" });
+    expect(res.status).toBe(200);
+    expect(roundTrips(res)).toBe(1);
+  });
+});
+
+describe("Iamport calls per validated payment", () => {
+  it("looks the payment up once when both the browser and the webhook report it", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 4_000);
+    const paid = await pay({ merchant_uid: order.merchant_uid, amount: 4_000, webhook: "none" });
+    const usage = newUsage();
+    const deps = depsFor(env, { usage, db: createDb(countingD1(env.DB, usage)) });
+    // Warm the shared token so the count is of payment lookups only.
+    await deps.iamport.getToken();
+    usage.iamportToken = 0;
+    const hint = { merchant_uid: order.merchant_uid, imp_uid: paid.imp_uid! };
+    // The browser's report, with its queue message held back so this test alone validates the payment.
+    const heldQueue = { send: async () => {}, sendBatch: async () => {} };
+    await completePayment(depsFor(env, { queue: heldQueue }), { userId: buyer.user.id, merchantUid: order.merchant_uid, impUid: paid.imp_uid!, source: "browser" });
+    await validatePayment(deps, { ...hint, source: "browser" });
+    await validatePayment(deps, { ...hint, source: "webhook", hint_status: "paid" });
+    await waitForStatus(order.merchant_uid, "paid");
+    expect(usage.iamportApi).toBe(1);
+    expect(usage.iamportToken).toBe(0);
+    // And a webhook claiming a cancel is never skipped: it is news only Iamport can confirm.
+    await validatePayment(deps, { ...hint, source: "webhook", hint_status: "cancelled" });
+    expect(usage.iamportApi).toBe(2);
+  });
+});
