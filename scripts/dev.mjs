@@ -16,8 +16,22 @@ run(["d1", "migrations", "apply", "SANDBOX_DB", "--local", "-c", "sandbox/wrangl
 
 const dev = spawn(
   "npx",
-  ["wrangler", "dev", "-c", "wrangler.toml", "-c", "sandbox/wrangler.toml", "--port", port, ...persist, ...process.argv.slice(2)],
+  [
+    "wrangler", "dev", "-c", "wrangler.toml", "-c", "sandbox/wrangler.toml",
+    "--port", port, "--test-scheduled", ...persist, ...process.argv.slice(2),
+  ],
   { stdio: "inherit", env },
 );
+
+// wrangler dev does not fire cron triggers by itself; the reconciler runs every five minutes in production, so
+// it does here too (through wrangler's test-scheduled endpoint).
+const RECONCILE_EVERY_MS = 5 * 60_000;
+const reconciler = setInterval(() => {
+  fetch(`http://localhost:${port}/cdn-cgi/handler/scheduled`).catch(() => {});
+}, RECONCILE_EVERY_MS);
+
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
-dev.on("exit", (code) => process.exit(code ?? 0));
+dev.on("exit", (code) => {
+  clearInterval(reconciler);
+  process.exit(code ?? 0);
+});
