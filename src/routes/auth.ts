@@ -7,7 +7,7 @@ import { clientIp, enforceLimits } from "../middleware/rate-limit";
 import { requireUser, SESSION_COOKIE } from "../middleware/session";
 import { login, logout, signup, type IssuedSession } from "../services/auth";
 import type { AppEnv } from "../types";
-import { presentUser } from "./present";
+import { presentUser } from "../services/present";
 
 const email = z
   .string({ error: "is required" })

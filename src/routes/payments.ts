@@ -10,7 +10,7 @@ import { cancelOrder } from "../services/cancel-order";
 import { completePayment } from "../services/complete-payment";
 import { createPayment } from "../services/create-payment";
 import type { AppEnv } from "../types";
-import { presentEvent, presentPayment, presentRefund } from "./present";
+import { presentEvent, presentPayment, presentRefund } from "../services/present";
 import { refundRoutes } from "./refunds";
 import { deps, idempotencyKey, IMP_UID_PATTERN } from "./shared";
 

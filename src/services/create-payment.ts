@@ -1,25 +1,16 @@
 import { isUniqueViolation } from "../db/client";
-import { claimKey, findKey, releaseKey, storeResponse, takeOverStaleKey, type KeyRef } from "../db/idempotency";
+import { releaseKey, storeResponse, type KeyRef } from "../db/idempotency";
 import { payments, type PaymentRow, type UserRow } from "../db/schema";
-import { AppError, conflict } from "../domain/errors";
 import { merchantUid } from "../domain/merchant-uid";
-import { sha256Hex } from "../lib/crypto";
-import { presentPayment } from "../routes/present";
+import { presentPayment } from "./present";
 import type { Deps } from "./deps";
 import { gatewayFailure } from "./gateway-errors";
+import { claimOrReplay, requestHash, type StoredResponse } from "./idempotency";
 
 export interface CreatePaymentInput {
   name: string;
   amount: number;
 }
-
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-}
-
-// A claim older than this belongs to a request that died; a retry may take it over.
-const STALE_CLAIM_MS = 60_000;
 
 export function checkoutFor(deps: Deps, row: PaymentRow, user: UserRow, origin: string) {
   return {
@@ -54,7 +45,7 @@ export async function createPayment(
     ? { userId: user.id, scope: "POST /api/payments", key: idempotencyKey }
     : undefined;
   if (key) {
-    const replay = await claimOrReplay(deps, key, await sha256Hex(JSON.stringify([input.name, input.amount])));
+    const replay = await claimOrReplay(deps, key, await requestHash(input.name, input.amount));
     if (replay) return replay;
   }
   try {
@@ -63,21 +54,6 @@ export async function createPayment(
     if (key) await releaseKey(deps.db, key);
     throw e;
   }
-}
-
-async function claimOrReplay(deps: Deps, key: KeyRef, requestHash: string): Promise<StoredResponse | undefined> {
-  const now = deps.now();
-  if (await claimKey(deps.db, key, requestHash, now)) return undefined;
-  const existing = await findKey(deps.db, key);
-  if (!existing) return claimOrReplay(deps, key, requestHash); // released between our insert and read
-  if (existing.requestHash !== requestHash) {
-    throw new AppError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request body.");
-  }
-  if (existing.responseStatus !== null) {
-    return { status: existing.responseStatus, body: JSON.parse(existing.responseBody ?? "null") };
-  }
-  if (await takeOverStaleKey(deps.db, key, now - STALE_CLAIM_MS, now)) return undefined;
-  throw conflict("request_in_progress", "A request with this Idempotency-Key is still being processed. Retry shortly.");
 }
 
 async function createPrepared(

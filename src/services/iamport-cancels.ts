@@ -1,7 +1,5 @@
-import { and, eq } from "drizzle-orm";
-import { rawStatement, runBatch, statement } from "../db/batch";
-import { assertPreviousChanged, clearGuard, isLostRace } from "../db/guard";
-import { payments, refunds, type PaymentRow, type RefundRow } from "../db/schema";
+import { applyCancellations, insertRefundRecords, refundsOf } from "../db/refunds";
+import type { PaymentRow, RefundRow } from "../db/schema";
 import type { EventSource, PaymentStatus } from "../domain/payment-state";
 import type { IamportFacts } from "../domain/verification";
 import type { IamportPayment, IamportPaymentCancel } from "../iamport";
@@ -14,9 +12,6 @@ import type { Deps } from "./deps";
 /** Cancellations made before Iamport gave them ids get a stable stand-in built from what identifies them. */
 export const cancellationKey = (c: IamportPaymentCancel) =>
   c.cancellation_id ?? `legacy:${c.cancelled_at}:${c.amount}:${c.pg_tid ?? ""}`;
-
-const refundsOf = (deps: Deps, paymentId: number) =>
-  deps.db.select().from(refunds).where(eq(refunds.paymentId, paymentId)).orderBy(refunds.id).all();
 
 export interface CancelMatch {
   entry: IamportPaymentCancel;
@@ -50,12 +45,11 @@ export async function recordCancellations(
   truth: IamportPayment,
   source: EventSource,
 ): Promise<"recorded" | "nothing_new" | "lost_race"> {
-  const rows = await refundsOf(deps, order.id);
+  const rows = await refundsOf(deps.db, order.id);
   const matches = matchCancellations(truth.cancel_history, rows);
   if (matches.length === 0 && truth.cancel_amount === order.cancelledAmount) return "nothing_new";
 
   const now = deps.now();
-  const settled = matches.reduce((sum, m) => sum + (m.pending ? m.pending.amount : 0), 0);
   const cancelled = Math.min(truth.cancel_amount, order.amount);
   const to: PaymentStatus = cancelled >= order.amount ? "cancelled" : cancelled > 0 ? "partially_cancelled" : order.status;
   const outside = matches.filter((m) => !m.pending).reduce((sum, m) => sum + m.entry.amount, 0);
@@ -66,70 +60,23 @@ export async function recordCancellations(
           .map((m) => `${m.pending ? "refund" : "cancelled at Iamport"} ${m.entry.amount} (${cancellationKey(m.entry)})`)
           .join(", ");
 
-  const statements = [
-    statement(
-      deps.db,
-      deps.db
-        .update(payments)
-        .set({
-          status: to,
-          cancelledAmount: cancelled,
-          reservedAmount: order.reservedAmount - settled,
-          cancelledAt: truth.cancelled_at ? truth.cancelled_at * 1000 : now,
-          updatedAt: now,
-        })
-        .where(
-          and(
-            eq(payments.id, order.id),
-            eq(payments.status, order.status),
-            eq(payments.cancelledAmount, order.cancelledAmount),
-            eq(payments.reservedAmount, order.reservedAmount),
-          ),
-        ),
-    ),
-    assertPreviousChanged(deps.db),
-    rawStatement(
-      deps.db,
-      "INSERT INTO payment_events (payment_id, from_status, to_status, source, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      order.id,
-      order.status,
-      to,
-      source,
-      reason,
-      now,
-    ),
-    ...matches.map((m) =>
-      statement(
-        deps.db,
-        m.pending
-          ? deps.db
-              .update(refunds)
-              .set({ status: "succeeded", cancellationId: cancellationKey(m.entry), updatedAt: now })
-              .where(and(eq(refunds.id, m.pending.id), eq(refunds.status, "pending")))
-          : deps.db
-              .insert(refunds)
-              .values({
-                paymentId: order.id,
-                amount: m.entry.amount,
-                reason: m.entry.reason ?? "cancelled at Iamport",
-                requestedBy: null,
-                source: "iamport",
-                status: "succeeded",
-                cancellationId: cancellationKey(m.entry),
-                createdAt: m.entry.cancelled_at * 1000,
-                updatedAt: now,
-              })
-              .onConflictDoNothing(),
-      ),
-    ),
-    clearGuard(deps.db),
-  ];
-  try {
-    await runBatch(deps.db, statements);
-  } catch (e) {
-    if (isLostRace(e)) return "lost_race";
-    throw e;
-  }
+  const result = await applyCancellations(deps.db, {
+    payment: order,
+    to,
+    cancelledAmount: cancelled,
+    cancelledAt: truth.cancelled_at ? truth.cancelled_at * 1000 : now,
+    source,
+    reason,
+    now,
+    cancellations: matches.map((m) => ({
+      key: cancellationKey(m.entry),
+      amount: m.entry.amount,
+      reason: m.entry.reason ?? "cancelled at Iamport",
+      at: m.entry.cancelled_at * 1000,
+      pendingRefund: m.pending,
+    })),
+  });
+  if (result === "lost_race") return result;
   if (outside > 0) {
     console.log(JSON.stringify({ level: "info", event: "outside_cancel_recorded", merchant_uid: order.merchantUid, amount: outside }));
   }
@@ -164,29 +111,21 @@ export async function refundAtIamport(
     reason: reason.slice(0, 250),
   });
   const now = deps.now();
-  const known = new Set((await refundsOf(deps, order.id)).map((r) => r.cancellationId));
-  const fresh = after.cancel_history.filter((c) => !known.has(cancellationKey(c)));
-  if (fresh.length === 0) return;
-  await runBatch(
+  const known = new Set((await refundsOf(deps.db, order.id)).map((r) => r.cancellationId));
+  await insertRefundRecords(
     deps.db,
-    fresh.map((c) =>
-      statement(
-        deps.db,
-        deps.db
-          .insert(refunds)
-          .values({
-            paymentId: order.id,
-            amount: c.amount,
-            reason,
-            requestedBy: null,
-            source,
-            status: "succeeded",
-            cancellationId: cancellationKey(c),
-            createdAt: now,
-            updatedAt: now,
-          })
-          .onConflictDoNothing(),
-      ),
-    ),
+    after.cancel_history
+      .filter((c) => !known.has(cancellationKey(c)))
+      .map((c) => ({
+        paymentId: order.id,
+        amount: c.amount,
+        reason,
+        requestedBy: null,
+        source,
+        status: "succeeded" as const,
+        cancellationId: cancellationKey(c),
+        createdAt: now,
+        updatedAt: now,
+      })),
   );
 }

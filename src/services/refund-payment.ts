@@ -1,23 +1,19 @@
 import { findPaymentById, findPaymentByMerchantUid } from "../db/payments";
-import { claimKey, findKey, releaseKey, storeResponse, takeOverStaleKey, type KeyRef } from "../db/idempotency";
-import { failRefund, findRefund, findRefundByKey, reserveRefund } from "../db/refunds";
-import { refunds, type PaymentRow, type RefundRow, type UserRow } from "../db/schema";
-import { eq } from "drizzle-orm";
+import { releaseKey, storeResponse, type KeyRef } from "../db/idempotency";
+import { failRefund, findRefund, findRefundByKey, refundsOf, reserveRefund } from "../db/refunds";
+import type { PaymentRow, RefundRow, UserRow } from "../db/schema";
 import { AppError, conflict, gatewayError, gatewayUnavailable, notFound } from "../domain/errors";
 import { holdsMoney } from "../domain/payment-state";
 import { IamportRefusalError, IamportTransportError, type IamportPayment } from "../iamport";
-import { sha256Hex } from "../lib/crypto";
-import { presentPayment, presentRefund } from "../routes/present";
+import { presentPayment, presentRefund } from "./present";
 import type { Deps } from "./deps";
 import { matchCancellations, recordCancellations } from "./iamport-cancels";
-import type { StoredResponse } from "./create-payment";
+import { claimOrReplay, requestHash, type StoredResponse } from "./idempotency";
 
 export interface RefundInput {
   amount: number;
   reason: string;
 }
-
-const STALE_CLAIM_MS = 60_000;
 
 /**
  * An admin refunds all or part of a paid payment.
@@ -41,7 +37,7 @@ export async function refundPayment(
     ? { userId: admin.id, scope: `POST /api/payments/${merchantUid}/refunds`, key: idempotencyKey }
     : undefined;
   if (key) {
-    const replay = await claimOrReplay(deps, key, await sha256Hex(JSON.stringify([input.amount, input.reason])));
+    const replay = await claimOrReplay(deps, key, await requestHash(input.amount, input.reason));
     if (replay) return replay;
   }
   try {
@@ -52,21 +48,6 @@ export async function refundPayment(
     if (key) await releaseKey(deps.db, key);
     throw e;
   }
-}
-
-async function claimOrReplay(deps: Deps, key: KeyRef, requestHash: string): Promise<StoredResponse | undefined> {
-  const now = deps.now();
-  if (await claimKey(deps.db, key, requestHash, now)) return undefined;
-  const existing = await findKey(deps.db, key);
-  if (!existing) return claimOrReplay(deps, key, requestHash);
-  if (existing.requestHash !== requestHash) {
-    throw new AppError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request body.");
-  }
-  if (existing.responseStatus !== null) {
-    return { status: existing.responseStatus, body: JSON.parse(existing.responseBody ?? "null") };
-  }
-  if (await takeOverStaleKey(deps.db, key, now - STALE_CLAIM_MS, now)) return undefined;
-  throw conflict("request_in_progress", "A refund with this Idempotency-Key is still being processed. Retry shortly.");
 }
 
 async function runRefund(
@@ -124,7 +105,7 @@ async function handleRefusal(deps: Deps, payment: PaymentRow, refund: RefundRow,
     throw e;
   }
   // Only a cancellation of exactly this refund's amount that we have not recorded can be this refund.
-  const rows = await deps.db.select().from(refunds).where(eq(refunds.paymentId, payment.id)).all();
+  const rows = await refundsOf(deps.db, payment.id);
   const ours = matchCancellations(truth.cancel_history, rows).some((m) => m.pending?.id === refund.id);
   if (ours) {
     await recordUntilSettled(deps, payment.merchantUid, truth);

@@ -7,9 +7,7 @@ import { IamportNotFoundError, type IamportPayment } from "../iamport";
 import type { ValidationMessage } from "../queue/messages";
 import type { Deps } from "./deps";
 import { matchCancellations, recordCancellations, refundAtIamport, syncCancellations } from "./iamport-cancels";
-import { refunds } from "../db/schema";
-import { eq } from "drizzle-orm";
-import { failRefund, pendingRefundsOf } from "../db/refunds";
+import { failRefund, pendingRefundsOf, refundsOf } from "../db/refunds";
 
 export type ValidationOutcome =
   | { result: "applied"; merchant_uid: string; status: PaymentStatus; steps: string[] }
@@ -140,7 +138,7 @@ async function settleStaleRefunds(deps: Deps, order: PaymentRow, truth: IamportP
   const pending = await pendingRefundsOf(deps.db, order.id);
   if (!pending.some((r) => r.updatedAt < staleBefore)) return false;
   const fresh = await deps.iamport.getPayment(truth.imp_uid);
-  const rows = await deps.db.select().from(refunds).where(eq(refunds.paymentId, order.id)).all();
+  const rows = await refundsOf(deps.db, order.id);
   const landed = new Set(matchCancellations(fresh.cancel_history, rows).flatMap((m) => (m.pending ? [m.pending.id] : [])));
   // Release what never happened before recording what did, so the books never hold both at once.
   for (const refund of pending) {

@@ -1,4 +1,5 @@
 import type { Config } from "../config";
+// The JSON shapes of the public API, in one place, so stored idempotent responses match live ones.
 import type { PaymentEventRow, PaymentRow, RefundRow, UserRow } from "../db/schema";
 import { holdsMoney } from "../domain/payment-state";
 import { iso } from "../lib/time";
