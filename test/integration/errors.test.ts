@@ -76,3 +76,28 @@ describe("the error boundary", () => {
     expect(await json(res)).toEqual({ status: "ok" });
   });
 });
+
+describe("production configuration", () => {
+  const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+  const production = () => {
+    const { IAMPORT_API_KEY: _k, IAMPORT_API_SECRET: _s, IAMPORT_SANDBOX: _b, ...rest } = env as unknown as Record<string, unknown>;
+    return { ...rest, APP_ENV: "production", IAMPORT_BASE_URL: "https://api.iamport.kr" };
+  };
+
+  it("refuses to serve without its secrets, naming each one and revealing none", async () => {
+    const { createApp } = await import("../../src/app");
+    const res = await createApp().fetch(new Request("https://shop.example/healthz"), production(), ctx);
+    const error = await expectError(res, 500, "config_error");
+    expect(error.details.settings).toEqual(expect.arrayContaining(["IAMPORT_API_KEY", "IAMPORT_API_SECRET"]));
+    expect(error.message).toContain("IAMPORT_API_KEY: missing");
+  });
+
+  it("has no sandbox: /sandbox/* answers 404 without the binding", async () => {
+    const { createApp } = await import("../../src/app");
+    const configured = { ...production(), IAMPORT_API_KEY: "live_key", IAMPORT_API_SECRET: "live_secret" };
+    const res = await createApp().fetch(new Request("https://shop.example/sandbox/iamport/v1/iamport.js"), configured, ctx);
+    await expectError(res, 404, "not_found");
+    const metrics = await createApp().fetch(new Request("https://shop.example/__metrics"), configured, ctx);
+    await expectError(metrics, 404, "not_found");
+  });
+});
