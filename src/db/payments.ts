@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, isNull, lt, or } from "drizzle-orm";
 import { rawStatement, runBatch, statement } from "./batch";
 import type { EventSource, PaymentStatus } from "../domain/payment-state";
 import type { Db } from "./client";
@@ -31,15 +31,25 @@ export function listPayments(db: Db, f: ListFilter) {
   return db.select().from(payments).where(where).orderBy(desc(payments.id)).limit(f.limit).all();
 }
 
-/** The payment with its timeline and refunds, in one round trip. */
+/** The payment with its timeline and refunds: one batch, one round trip. */
 export async function loadPaymentDetail(db: Db, merchantUid: string) {
-  const payment = await findPaymentByMerchantUid(db, merchantUid);
-  if (!payment) return undefined;
-  const [events, refundRows] = await db.batch([
-    db.select().from(paymentEvents).where(eq(paymentEvents.paymentId, payment.id)).orderBy(paymentEvents.id),
-    db.select().from(refunds).where(eq(refunds.paymentId, payment.id)).orderBy(refunds.id),
+  const [found, events, refundRows] = await db.batch([
+    db.select().from(payments).where(eq(payments.merchantUid, merchantUid)),
+    db
+      .select(getTableColumns(paymentEvents))
+      .from(paymentEvents)
+      .innerJoin(payments, eq(payments.id, paymentEvents.paymentId))
+      .where(eq(payments.merchantUid, merchantUid))
+      .orderBy(paymentEvents.id),
+    db
+      .select(getTableColumns(refunds))
+      .from(refunds)
+      .innerJoin(payments, eq(payments.id, refunds.paymentId))
+      .where(eq(payments.merchantUid, merchantUid))
+      .orderBy(refunds.id),
   ]);
-  return { payment, events, refunds: refundRows };
+  const payment = found[0];
+  return payment ? { payment, events, refunds: refundRows } : undefined;
 }
 
 /**

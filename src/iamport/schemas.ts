@@ -5,7 +5,7 @@
 // (status, pay_method, ...) are plain strings with the known values exported as types. Only the fields
 // our verification depends on are required.
 
-import { z } from "zod";
+import * as z from "zod";
 
 const str = z.string().nullish();
 const int = z.number().int().nullish();

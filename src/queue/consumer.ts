@@ -15,7 +15,19 @@ const log = (fields: Record<string, unknown>) => console.log(JSON.stringify(fiel
  * messages are recorded and acknowledged, since repeating them cannot change the answer.
  */
 export async function consumeValidationBatch(batch: MessageBatch<unknown>, deps: Deps): Promise<void> {
-  await Promise.all(batch.messages.map((message) => consumeOne(message, deps)));
+  // Messages about the same payment (the browser's report and the webhook often share a batch) run one after
+  // another, so the second finds the first's result and needs no Iamport lookup; different payments run at once.
+  const groups = new Map<string, Message<unknown>[]>();
+  for (const message of batch.messages) {
+    const body = message.body as Partial<ValidationMessage> | null;
+    const key = (typeof body === "object" && body !== null && (body.merchant_uid ?? body.imp_uid)) || message.id;
+    groups.set(key, [...(groups.get(key) ?? []), message]);
+  }
+  await Promise.all(
+    [...groups.values()].map(async (messages) => {
+      for (const message of messages) await consumeOne(message, deps);
+    }),
+  );
 }
 
 async function consumeOne(message: Message<unknown>, deps: Deps) {

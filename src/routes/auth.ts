@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
-import { z } from "zod";
+import * as z from "zod";
 import { randomBytes } from "../lib/crypto";
 import { jsonBody } from "../lib/validate";
 import { clientIp, enforceLimits } from "../middleware/rate-limit";

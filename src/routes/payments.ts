@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
-import { z } from "zod";
-import { findPaymentByMerchantUid, listPayments, loadPaymentDetail } from "../db/payments";
+import * as z from "zod";
+import { listPayments, loadPaymentDetail } from "../db/payments";
+import type { PaymentRow } from "../db/schema";
 import { notFound } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { PAYMENT_STATUSES } from "../domain/payment-state";
@@ -35,12 +36,7 @@ const ListQuery = z.object({
 });
 
 /** Unknown, malformed and other users' merchant_uids all answer the same 404. */
-export async function ownPaymentOr404(c: Context<AppEnv>, merchantUid: string) {
-  if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
-  const row = await findPaymentByMerchantUid(c.var.db, merchantUid);
-  if (!row || (row.userId !== c.var.user!.id && !isAdmin(c))) throw notFound("payment");
-  return row;
-}
+const canSee = (c: Context<AppEnv>, row: PaymentRow) => row.userId === c.var.user!.id || isAdmin(c);
 
 export const paymentRoutes = new Hono<AppEnv>()
   .use(requireUser())
@@ -65,8 +61,10 @@ export const paymentRoutes = new Hono<AppEnv>()
     });
   })
   .get("/:merchant_uid", async (c) => {
-    const row = await ownPaymentOr404(c, c.req.param("merchant_uid"));
-    const detail = (await loadPaymentDetail(c.var.db, row.merchantUid))!;
+    // The busiest route (result pages poll it): payment, events and refunds in one round trip, owner checked after.
+    const merchantUid = c.req.param("merchant_uid");
+    const detail = MERCHANT_UID_PATTERN.test(merchantUid) ? await loadPaymentDetail(c.var.db, merchantUid) : undefined;
+    if (!detail || !canSee(c, detail.payment)) throw notFound("payment");
     return c.json({
       ...presentPayment(detail.payment),
       events: detail.events.map(presentEvent),

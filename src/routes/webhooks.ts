@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { storeDelivery } from "../db/inbox";
 import { badRequest, forbidden } from "../domain/errors";
 import { clientIp } from "../middleware/rate-limit";

@@ -26,6 +26,14 @@ describe("D1 round trips per request", () => {
     expect(roundTrips(done)).toBe(2);
   });
 
+  it("answers the polled payment detail in 2 (session + one batch)", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 3_100);
+    const res = await call("GET", `/api/payments/${order.merchant_uid}`, { token: buyer.token });
+    expect(res.status).toBe(200);
+    expect(roundTrips(res)).toBe(2);
+  });
+
   it("stores a webhook in 1", async () => {
     const res = await sendWebhook({ imp_uid: "imp_100000000001", merchant_uid: `pay_${"1".repeat(32)}`, status: "paid" });
     expect(res.status).toBe(200);
