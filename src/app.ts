@@ -9,6 +9,7 @@ import { provideContext } from "./middleware/context";
 import { requestId } from "./middleware/request-id";
 import { checkOrigin, loadSession } from "./middleware/session";
 import { authRoutes, meRoutes } from "./routes/auth";
+import { notFoundPage, pageRoutes } from "./routes/pages";
 import { paymentRoutes } from "./routes/payments";
 import { returnRoutes } from "./routes/returns";
 import { webhookRoutes } from "./routes/webhooks";
@@ -46,7 +47,14 @@ export function createApp() {
   app.use("/payments/return", loadSession());
   app.route("/payments", returnRoutes);
 
-  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
+  // Server-rendered pages and their two assets (src/views); protected pages redirect to /login?next=...
+  app.route("/", pageRoutes);
+
+  app.notFound((c) =>
+    c.req.method === "GET" && !c.req.path.startsWith("/api/") && (c.req.header("accept") ?? "").includes("text/html")
+      ? notFoundPage(c)
+      : c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404),
+  );
 
   app.onError((err, c) => {
     const requestId = c.get("requestId");

@@ -25,7 +25,7 @@ export const STATUS_LABELS: Record<PaymentStatus, string> = {
 };
 
 export const SOURCE_LABELS: Record<string, string> = {
-  browser: "your browser",
+  browser: "browser",
   webhook: "Iamport webhook",
   reconciler: "reconciler",
   admin: "administrator",

@@ -1,0 +1,268 @@
+/** @jsxImportSource hono/jsx */
+import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { adminListPayments, findUserSummary } from "../db/admin";
+import { listPayments, loadPaymentDetail } from "../db/payments";
+import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
+import { PAYMENT_STATUSES, type PaymentStatus } from "../domain/payment-state";
+import { isAdmin, loadSession } from "../middleware/session";
+import { checkoutFor } from "../services/create-payment";
+import type { AppEnv } from "../types";
+import { AdminListPage, AdminPaymentPage } from "../views/admin";
+import { ASSETS } from "../views/assets";
+import { AuthPage } from "../views/auth";
+import { CheckoutPage } from "../views/checkout";
+import { HistoryPage, MessagePage, PaymentPage } from "../views/payments";
+import { deps } from "./shared";
+import { presentEvent, presentPayment, presentRefund } from "../services/present";
+
+// The browser pages: server-rendered with hono/jsx (escaped by default), one stylesheet and one script from
+// /assets. Every write goes through the JSON API from the page's script, so the API's rules are the only rules.
+
+const PAGE_SIZE = 20;
+const CURSOR = /^[1-9][0-9]{0,15}$/;
+
+/** The page CSP: our own origin plus the Iamport SDK's (the sandbox is same-origin; production is cdn.iamport.kr). */
+function contentSecurityPolicy(c: Context<AppEnv>): string {
+  const self = new URL(c.req.url).origin;
+  let sdk = "";
+  try {
+    const url = new URL(c.var.config.IAMPORT_SDK_URL, c.req.url);
+    // Iamport's real SDK opens its payment window in a frame from its own hosts (service.iamport.kr, …).
+    if (url.origin !== self) sdk = url.hostname.endsWith(".iamport.kr") ? ` ${url.origin} https://*.iamport.kr` : ` ${url.origin}`;
+  } catch {
+    // An unparsable SDK URL loads nothing; the CSP stays at 'self'.
+  }
+  return [
+    "default-src 'self'",
+    `script-src 'self'${sdk}`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    `frame-src 'self'${sdk}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/**
+ * Headers for every page. No Cross-Origin-Opener-Policy: same-origin, which would cut the payment popup's
+ * window.opener and with it the result the window posts back.
+ */
+export function setPageHeaders(c: Context<AppEnv>) {
+  c.header("Content-Security-Policy", contentSecurityPolicy(c));
+  c.header("X-Content-Type-Options", "nosniff");
+  c.header("X-Frame-Options", "DENY");
+  c.header("Referrer-Policy", "same-origin");
+  c.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  c.header("Cache-Control", "no-store");
+  if (new URL(c.req.url).protocol === "https:") c.header("Strict-Transport-Security", "max-age=31536000");
+}
+
+const pageHeaders = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    await next();
+    setPageHeaders(c);
+  });
+
+const render = (c: Context<AppEnv>, node: unknown, status: 200 | 403 | 404 = 200) => c.html(`<!doctype html>${node}`, status);
+
+export function notFoundPage(c: Context<AppEnv>, what = "page") {
+  setPageHeaders(c);
+  const user = c.var.user ?? null;
+  const message =
+    what === "payment"
+      ? "No payment with this order number was found in your account."
+      : "There is nothing at this address. Check the link, or start again from the shop.";
+  return render(c, <MessagePage user={user} admin={isAdmin(c)} title={what === "payment" ? "Payment not found" : "Page not found"} message={message} />, 404);
+}
+
+/** Only same-site paths: never another host (//evil, /\evil), never back to the login pages. */
+export function safeNext(raw: string | undefined): string {
+  if (!raw || raw.length > 1000 || !raw.startsWith("/") || raw.startsWith("//")) return "/checkout";
+  if (/[\\\u0000-\u001f\u007f]/.test(raw) || /^\/(login|signup)(?:[?#/]|$)/.test(raw)) return "/checkout";
+  return raw;
+}
+
+const signedIn = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (!c.var.user) {
+      const url = new URL(c.req.url);
+      return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 302);
+    }
+    await next();
+  });
+
+const adminOnly = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (!isAdmin(c)) {
+      return render(
+        c,
+        <MessagePage user={c.var.user} title="Administrators only" message="This page is for pocketpay administrators." />,
+        403,
+      );
+    }
+    await next();
+  });
+
+const olderHref = (path: string, params: Record<string, string | undefined>, rows: { id: number }[]) => {
+  if (rows.length <= PAGE_SIZE) return null;
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  q.set("cursor", String(rows[PAGE_SIZE - 1]!.id));
+  return `${path}?${q}`;
+};
+
+const statusParam = (v: string | undefined) =>
+  v && (PAYMENT_STATUSES as readonly string[]).includes(v) ? (v as PaymentStatus) : undefined;
+
+const cursorParam = (v: string | undefined) => (v && CURSOR.test(v) ? Number(v) : undefined);
+
+export const pageRoutes = new Hono<AppEnv>();
+
+pageRoutes.get("/assets/:name", (c) => {
+  const name = c.req.param("name");
+  const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+  if (!asset) return notFoundPage(c);
+  const current = c.req.query("v") === asset.version;
+  return c.body(asset.body, 200, {
+    "content-type": asset.type,
+    "cache-control": current ? "public, max-age=31536000, immutable" : "no-cache",
+    etag: `"${asset.version}"`,
+    "x-content-type-options": "nosniff",
+  });
+});
+
+for (const path of ["/", "/login", "/signup", "/checkout", "/payments", "/payments/:merchant_uid", "/admin", "/admin/*"]) {
+  pageRoutes.use(path, loadSession(), pageHeaders());
+}
+pageRoutes.use("/checkout", signedIn());
+pageRoutes.use("/payments", signedIn());
+pageRoutes.use("/payments/:merchant_uid", signedIn());
+pageRoutes.use("/admin", signedIn(), adminOnly());
+pageRoutes.use("/admin/*", signedIn(), adminOnly());
+
+pageRoutes.get("/", (c) => c.redirect("/checkout", 302));
+
+for (const mode of ["login", "signup"] as const) {
+  pageRoutes.get(`/${mode}`, (c) => {
+    const next = safeNext(c.req.query("next"));
+    if (c.var.user) return c.redirect(next, 302);
+    return render(c, <AuthPage mode={mode} next={next} />);
+  });
+}
+
+pageRoutes.get("/checkout", (c) => {
+  const name = c.req.query("name")?.trim();
+  const amount = c.req.query("amount")?.trim();
+  const prefill = name && amount && name.length <= 40 && /^[0-9]{1,12}$/.test(amount) ? { name, amount } : null;
+  return render(
+    c,
+    <CheckoutPage
+      user={c.var.user!}
+      admin={isAdmin(c)}
+      sdkUrl={c.var.config.IAMPORT_SDK_URL}
+      idempotencyKey={crypto.randomUUID()}
+      prefill={prefill}
+      sandbox={!!c.env.IAMPORT_SANDBOX}
+    />,
+  );
+});
+
+pageRoutes.get("/payments", async (c) => {
+  const status = statusParam(c.req.query("status"));
+  const rows = await listPayments(c.var.db, {
+    userId: c.var.user!.id,
+    status,
+    beforeId: cursorParam(c.req.query("cursor")),
+    limit: PAGE_SIZE + 1,
+  });
+  return render(
+    c,
+    <HistoryPage
+      user={c.var.user!}
+      admin={isAdmin(c)}
+      items={rows.slice(0, PAGE_SIZE).map(presentPayment)}
+      status={status}
+      olderHref={olderHref("/payments", { status }, rows)}
+    />,
+  );
+});
+
+pageRoutes.get("/payments/:merchant_uid", async (c) => {
+  const merchantUid = c.req.param("merchant_uid");
+  if (!MERCHANT_UID_PATTERN.test(merchantUid)) return notFoundPage(c, "payment");
+  const detail = await loadPaymentDetail(c.var.db, merchantUid);
+  const user = c.var.user!;
+  // Another user's payment is a 404, exactly like one that does not exist; admins have their own page for it.
+  if (!detail || detail.payment.userId !== user.id) {
+    if (detail && isAdmin(c)) return c.redirect(`/admin/payments/${merchantUid}`, 302);
+    return notFoundPage(c, "payment");
+  }
+  const row = detail.payment;
+  const result = c.req.query("result");
+  const hint =
+    result === "failed"
+      ? { code: c.req.query("code")?.slice(0, 32) ?? null, message: c.req.query("message")?.slice(0, 300) || null }
+      : null;
+  const payable = row.status === "ready" && row.impUid === null;
+  return render(
+    c,
+    <PaymentPage
+      user={user}
+      admin={isAdmin(c)}
+      payment={presentPayment(row)}
+      events={detail.events.map(presentEvent)}
+      refunds={detail.refunds.map(presentRefund)}
+      hint={hint}
+      checkout={payable ? checkoutFor(deps(c), row, user, new URL(c.req.url).origin) : null}
+      sdkUrl={c.var.config.IAMPORT_SDK_URL}
+    />,
+  );
+});
+
+pageRoutes.get("/admin", (c) => c.redirect("/admin/payments", 302));
+
+pageRoutes.get("/admin/payments", async (c) => {
+  const status = statusParam(c.req.query("status"));
+  const filters = {
+    status: status ?? "",
+    email: (c.req.query("email") ?? "").trim().slice(0, 254),
+    merchant_uid: (c.req.query("merchant_uid") ?? "").trim().slice(0, 40),
+  };
+  const rows = await adminListPayments(c.var.db, {
+    status,
+    email: filters.email || undefined,
+    merchantUid: filters.merchant_uid || undefined,
+    beforeId: cursorParam(c.req.query("cursor")),
+    limit: PAGE_SIZE + 1,
+  });
+  return render(
+    c,
+    <AdminListPage
+      user={c.var.user!}
+      rows={rows.slice(0, PAGE_SIZE).map((r) => ({ payment: presentPayment(r.payment), email: r.email }))}
+      filters={filters}
+      olderHref={olderHref("/admin/payments", filters, rows.map((r) => r.payment))}
+    />,
+  );
+});
+
+pageRoutes.get("/admin/payments/:merchant_uid", async (c) => {
+  const merchantUid = c.req.param("merchant_uid");
+  const detail = MERCHANT_UID_PATTERN.test(merchantUid) ? await loadPaymentDetail(c.var.db, merchantUid) : undefined;
+  if (!detail) return notFoundPage(c, "payment");
+  const owner = (await findUserSummary(c.var.db, detail.payment.userId)) ?? { email: "(deleted)", name: "" };
+  return render(
+    c,
+    <AdminPaymentPage
+      user={c.var.user!}
+      payment={presentPayment(detail.payment)}
+      owner={owner}
+      events={detail.events.map(presentEvent)}
+      refunds={detail.refunds.map(presentRefund)}
+    />,
+  );
+});

@@ -1,0 +1,114 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseURL: string;
+  }
+}
+
+// Starts pocketpay as `npm run dev` does (scripts/dev.mjs): D1 migrations for DB and SANDBOX_DB applied with
+// --persist-to, then `wrangler dev -c wrangler.toml -c sandbox/wrangler.toml`. Differences: a free port (and
+// inspector port), and a fresh temporary persist dir, so runs share no state with each other or with a developer's
+// own `npm run dev`. The server's output goes to test-artifacts/e2e-server.log.
+
+const WRANGLER = resolve("node_modules/wrangler/bin/wrangler.js");
+const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+  });
+}
+
+function wrangler(args: string[]) {
+  execFileSync(process.execPath, [WRANGLER, ...args], { env: ENV, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+async function waitUntilUp(url: string, child: ChildProcess, ms: number) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}; see test-artifacts/e2e-server.log`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`pocketpay did not answer ${url} within ${ms} ms; see test-artifacts/e2e-server.log`);
+}
+
+export default async function setup(project: TestProject) {
+  const state = mkdtempSync(join(tmpdir(), "pocketpay-e2e-"));
+  mkdirSync("test-artifacts", { recursive: true });
+  const log = openSync("test-artifacts/e2e-server.log", "w");
+  let child: ChildProcess | undefined;
+
+  const stop = async () => {
+    if (child && child.exitCode === null && child.pid) {
+      const exited = new Promise((r) => child!.once("exit", r));
+      // The whole process group: wrangler and the workerd it started.
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      const timeout = new Promise((r) => setTimeout(r, 10_000, "timeout"));
+      if ((await Promise.race([exited, timeout])) === "timeout") {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+    rmSync(state, { recursive: true, force: true });
+  };
+
+  try {
+    const persist = ["--persist-to", state];
+    wrangler(["d1", "migrations", "apply", "DB", "--local", ...persist]);
+    wrangler(["d1", "migrations", "apply", "SANDBOX_DB", "--local", "-c", "sandbox/wrangler.toml", ...persist]);
+
+    const port = await freePort();
+    const inspector = await freePort();
+    child = spawn(
+      process.execPath,
+      [
+        WRANGLER, "dev", "-c", "wrangler.toml", "-c", "sandbox/wrangler.toml",
+        "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector),
+        "--show-interactive-dev-session=false", ...persist,
+      ],
+      // Its own process group, so that stopping it stops workerd too.
+      { env: ENV, stdio: ["ignore", log, log], detached: true },
+    );
+    const onExit = () => {
+      if (child?.pid && child.exitCode === null) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    };
+    process.once("exit", onExit);
+
+    const baseURL = `http://localhost:${port}`;
+    await waitUntilUp(`http://127.0.0.1:${port}/healthz`, child, 60_000);
+    project.provide("baseURL", baseURL);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return stop;
+}

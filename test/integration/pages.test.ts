@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { call, signUp, adminUser, type TestUser } from "../helpers/http";
+import { createOrder } from "../helpers/orders";
+
+const cookie = (u: TestUser) => `pp_session=${u.token}`;
+const page = (path: string, u?: TestUser) =>
+  call("GET", path, { headers: { accept: "text/html" }, ...(u ? { cookie: cookie(u) } : {}) });
+
+describe("pages", () => {
+  it("redirect a visitor without a session to /login with the page to come back to", async () => {
+    for (const path of ["/checkout", "/payments", "/payments?status=paid", "/admin/payments", `/payments/pay_${"0".repeat(32)}`]) {
+      const res = await page(path);
+      expect(res.status, path).toBe(302);
+      expect(res.headers.get("location")).toBe(`/login?next=${encodeURIComponent(path)}`);
+    }
+    const res = await page("/");
+    expect(res.headers.get("location")).toBe("/checkout");
+  });
+
+  it("serve the login page, and send a signed-in visitor on to a same-site `next` only", async () => {
+    const login = await page("/login?next=%2Fpayments");
+    expect(login.status).toBe(200);
+    const html = await login.text();
+    expect(html).toContain('data-next="/payments"');
+    expect(html).toMatch(/<label for="f-email">Email<\/label>/);
+
+    const buyer = await signUp();
+    expect((await page("/login?next=%2Fpayments", buyer)).headers.get("location")).toBe("/payments");
+    for (const evil of ["//evil.example/x", "/\\evil.example", "https://evil.example/", "/login"]) {
+      const res = await page(`/login?next=${encodeURIComponent(evil)}`, buyer);
+      expect(res.headers.get("location"), evil).toBe("/checkout");
+    }
+  });
+
+  it("set the page security headers: a CSP of self (+ the SDK origin), no COOP that would cut the popup's opener", async () => {
+    const buyer = await signUp();
+    const res = await page("/checkout", buyer);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get("cross-origin-opener-policy")).toBeNull();
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const html = await res.text();
+    // The local SDK is loaded up front so that the popup opens within the buyer's click.
+    expect(html).toContain('<script src="/sandbox/iamport/v1/iamport.js" defer=""></script>');
+    expect(html).toMatch(/data-idempotency-key="[0-9a-f-]{36}"/);
+
+    const js = await call("GET", html.match(/src="(\/assets\/app\.js\?v=[^"]+)"/)![1]!);
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-type")).toContain("javascript");
+    expect(js.headers.get("cache-control")).toContain("immutable");
+  });
+
+  it("answer another user's payment page with the same 404 page as a payment that does not exist", async () => {
+    const owner = await signUp();
+    const other = await signUp();
+    const order = await createOrder(owner, 12_000, "Gift box");
+
+    const mine = await page(`/payments/${order.merchant_uid}`, owner);
+    expect(mine.status).toBe(200);
+    const html = await mine.text();
+    expect(html).toContain("Awaiting payment");
+    expect(html).toContain("₩12,000");
+
+    const theirs = await page(`/payments/${order.merchant_uid}`, other);
+    expect(theirs.status).toBe(404);
+    const missing = await page(`/payments/pay_${"f".repeat(32)}`, other);
+    expect(missing.status).toBe(404);
+    const body = await theirs.text();
+    expect(body).toContain("Payment not found");
+    expect(body).not.toContain("Gift box");
+    expect(body).not.toContain(order.merchant_uid);
+    expect(body.replace(/\s+/g, " ")).toBe((await missing.text()).replace(/\s+/g, " "));
+    expect((await page("/payments/not-a-uid", owner)).status).toBe(404);
+  });
+
+  it("escape a payment name that contains markup, on the history, payment and admin pages", async () => {
+    const buyer = await signUp({ name: `<img src=x onerror=alert(1)>` });
+    const name = `<script>alert("x")</script>`;
+    const order = await createOrder(buyer, 1_000, name);
+    const admin = await adminUser();
+    const escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;";
+    for (const [path, who] of [
+      ["/payments", buyer],
+      [`/payments/${order.merchant_uid}`, buyer],
+      [`/admin/payments?merchant_uid=${order.merchant_uid}`, admin],
+      [`/admin/payments/${order.merchant_uid}`, admin],
+    ] as const) {
+      const res = await page(path, who);
+      expect(res.status, path).toBe(200);
+      const html = await res.text();
+      expect(html, path).toContain(escaped);
+      expect(html, path).not.toContain("<script>alert");
+      expect(html, path).not.toContain("<img src=x");
+    }
+    // The window's message is shown as text too.
+    const hinted = await page(`/payments/${order.merchant_uid}?result=failed&message=${encodeURIComponent("<b>hi</b>")}`, buyer);
+    expect(await hinted.text()).toContain("&lt;b&gt;hi&lt;/b&gt;");
+  });
+
+  it("show admins every payment with filters and the refund section, and refuse the admin pages to buyers", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 4_500, "Americano");
+    const admin = await adminUser();
+
+    const list = await page(`/admin/payments?email=${encodeURIComponent(buyer.email.toUpperCase())}`, admin);
+    expect(list.status).toBe(200);
+    const html = await list.text();
+    expect(html).toContain(order.merchant_uid);
+    expect(html).toContain(buyer.email);
+
+    const none = await (await page(`/admin/payments?email=${encodeURIComponent("%")}&status=paid&merchant_uid=${order.merchant_uid}`, admin)).text();
+    expect(none).not.toContain(`/admin/payments/${order.merchant_uid}`);
+
+    const detail = await page(`/admin/payments/${order.merchant_uid}`, admin);
+    expect(detail.status).toBe(200);
+    expect(await detail.text()).toContain("Nothing to refund for this payment.");
+
+    // An admin opening a buyer's page is sent to the admin page for it.
+    expect((await page(`/payments/${order.merchant_uid}`, admin)).headers.get("location")).toBe(`/admin/payments/${order.merchant_uid}`);
+    expect((await page("/admin/payments", buyer)).status).toBe(403);
+  });
+
+  it("answer unknown paths with an HTML 404 for browsers and JSON for API clients", async () => {
+    const html = await page("/no-such-page");
+    expect(html.status).toBe(404);
+    expect(html.headers.get("content-type")).toContain("text/html");
+    const api = await call("GET", "/api/no-such-thing", { headers: { accept: "text/html" } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get("content-type")).toContain("application/json");
+  });
+});
