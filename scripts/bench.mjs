@@ -1,0 +1,510 @@
+// `npm run bench [-- --buyers N --payments M --quick --out FILE --strict]`: load-tests the whole payment flow on
+// this machine. Starts pocketpay with its Iamport sandbox (scripts/bench/server.mjs), signs up N buyers and drives
+// them concurrently through M payments each: create order -> pay in the sandbox (which sends its webhook by itself)
+// -> complete -> poll until `paid`. Then posts one duplicate webhook per payment directly and times it.
+// Reports latency percentiles, throughput, pay->paid time, what each route and each validated payment costs in
+// D1 round trips/statements and Iamport calls (from the app's GET /__metrics), and the production bundle size.
+// GET /healthz, probed by the same buyers in the same phase, is the baseline each route's latency is divided by,
+// so results compare across noisy machines. Not a test: nothing here runs in `npm test`.
+//
+// Exit status: 1 on any non-2xx/unexpected response or payment not `paid` within the deadline (with --strict, also
+// when a cost target is exceeded); 2 when the server cannot be started or the bench itself breaks.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus } from "node:os";
+import { dirname, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { measureBundle } from "./bench/bundle.mjs";
+import { snapshotTree, startServer } from "./bench/server.mjs";
+import { ratio, summarize, table } from "./bench/stats.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    buyers: { type: "string" },
+    payments: { type: "string" },
+    quick: { type: "boolean", default: false },
+    out: { type: "string" },
+    "poll-ms": { type: "string", default: "50" },
+    "deadline-s": { type: "string", default: "60" },
+    "skip-bundle": { type: "boolean", default: false },
+    strict: { type: "boolean", default: false },
+    "in-place": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (args.help) {
+  console.log(`npm run bench -- [--buyers N] [--payments M] [--quick] [--out FILE] [--poll-ms 50] [--deadline-s 60]
+                      [--skip-bundle] [--strict] [--in-place]
+  default 50 buyers x 4 payments; --quick is 5 x 2 (CI smoke). Results: bench/results/<timestamp>.json (or --out)
+  and bench/results/latest.json; server log beside them. --strict also fails when a cost target is exceeded.
+  The server and the bundle are built from a copy of the working tree taken at start (edits during the run do not
+  reach it); --in-place serves the working tree itself, as npm run dev does, and then any edit invalidates the run.`);
+  process.exit(0);
+}
+const positive = (name, v) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--${name} must be a positive integer (got ${v})`);
+    process.exit(2);
+  }
+  return n;
+};
+const BUYERS = positive("buyers", args.buyers ?? (args.quick ? 5 : 50));
+const PAYMENTS = positive("payments", args.payments ?? (args.quick ? 2 : 4));
+const POLL_MS = positive("poll-ms", args["poll-ms"]);
+const DEADLINE_MS = positive("deadline-s", args["deadline-s"]) * 1000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const QUEUE_DRAIN_MS = 30_000;
+
+const QUEUE_KEY = "queue pocketpay-payment-validation";
+const KEYS = {
+  create: "POST /api/payments",
+  complete: "POST /api/payments/:merchant_uid/complete",
+  poll: "GET /api/payments/:merchant_uid",
+  webhook: "POST /webhooks/iamport",
+  healthz: "GET /healthz",
+};
+// Targets from the issue: D1 round trips per request, Iamport lookups per validated payment, token calls, bundle.
+const LIMITS = { createRoundTrips: 2, completeRoundTrips: 2, webhookRoundTrips: 1, lookupsPerPayment: 1, tokensPer100: 1, gzipKiB: 150 };
+
+const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+const resultsDir = resolve("bench/results");
+const outFile = resolve(args.out ?? `${resultsDir}/${stamp}.json`);
+const logFile = resolve(`${resultsDir}/${stamp}.server.log`);
+mkdirSync(resultsDir, { recursive: true });
+mkdirSync(dirname(outFile), { recursive: true });
+
+const now = () => performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---- HTTP with bookkeeping -------------------------------------------------------------------------------------
+
+let baseUrl = "";
+const samples = new Map(); // label -> latencies (ms)
+const errors = []; // every unexpected response or missed deadline
+let requestsSent = 0;
+let source = null; // which code was measured
+
+function fail(what, detail) {
+  errors.push({ what, ...detail });
+  if (errors.length <= 10) console.error(`  ! ${what}: ${JSON.stringify(detail).slice(0, 300)}`);
+}
+
+/**
+ * One request. `label` files its latency (only answers with the expected status count); `expect` is the status
+ * that is success. Anything else, or a network error, is an error of the run. Returns {ok, status, json}.
+ */
+async function call(label, method, path, { body, token, headers = {}, expect = 200, record = true } = {}) {
+  const h = { ...headers };
+  if (body !== undefined) h["content-type"] = "application/json";
+  if (token) h.authorization = `Bearer ${token}`;
+  const started = now();
+  requestsSent++;
+  let res;
+  let text;
+  try {
+    res = await fetch(baseUrl + path, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    text = await res.text();
+  } catch (e) {
+    fail(`${label}: request failed`, { method, path, error: e instanceof Error ? e.message : String(e) });
+    return { ok: false, status: 0, json: null };
+  }
+  const ms = now() - started;
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // reported below if the status was also unexpected, or by the caller's checks
+  }
+  if (res.status !== expect) {
+    fail(`${label}: HTTP ${res.status}, expected ${expect}`, { method, path, body: text.slice(0, 300) });
+    return { ok: false, status: res.status, json };
+  }
+  if (label && record) {
+    if (!samples.has(label)) samples.set(label, []);
+    samples.get(label).push(ms);
+  }
+  return { ok: true, status: res.status, json };
+}
+
+const metrics = async () => (await call("metrics", "GET", "/__metrics", { record: false })).json ?? {};
+
+/** Runs fn(i) for i in 0..n-1 with at most `limit` at a time. */
+async function pool(n, limit, fn) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, limit) }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+// ---- The flows -------------------------------------------------------------------------------------------------
+
+/** Signup is rate limited per client IP and per email: each buyer gets its own of both. */
+async function signup(i, tag) {
+  const res = await call("signup", "POST", "/api/auth/signup", {
+    body: { email: `bench-${tag}-${i}@example.com`, password: "bench-password-0123", name: `Bench buyer ${i}` },
+    headers: { "cf-connecting-ip": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
+    expect: 201,
+  });
+  if (res.ok && typeof res.json?.token !== "string") fail("signup: no token in the answer", { body: res.json });
+  return res.ok ? res.json.token : null;
+}
+
+const flow = {
+  payToPaid: [],
+  paid: [], // {merchant_uid, imp_uid, token, buyer}
+  completeEnqueued: 0, // completes that answered `ready`, i.e. queued a validation message
+  firstPayAt: Infinity,
+  lastPaidAt: 0,
+};
+
+/** One buyer's M payments, one after another; a baseline /healthz probe precedes each. */
+async function buyer(i, token, { measured }) {
+  for (let k = 0; k < PAYMENTS; k++) {
+    if (measured) await call("healthz (flow)", "GET", "/healthz");
+    const amount = 1000 + ((i * PAYMENTS + k) % 90) * 100;
+    const created = await call("create", "POST", "/api/payments", {
+      body: { name: `Bench order ${i}-${k}`, amount },
+      token,
+      expect: 201,
+      record: measured,
+    });
+    const merchantUid = created.json?.merchant_uid;
+    if (!created.ok) continue;
+    if (typeof merchantUid !== "string") {
+      fail("create: no merchant_uid", { body: created.json });
+      continue;
+    }
+
+    const payStarted = now();
+    flow.firstPayAt = Math.min(flow.firstPayAt, payStarted);
+    const paid = await call("sandbox pay (not app)", "POST", "/sandbox/iamport/__control/pay", {
+      body: { merchant_uid: merchantUid, amount, outcome: "paid", webhook: "once" },
+      record: measured,
+    });
+    if (!paid.ok) continue;
+    if (!paid.json?.success || typeof paid.json.imp_uid !== "string") {
+      fail("sandbox pay: not successful", { merchant_uid: merchantUid, body: paid.json });
+      continue;
+    }
+    const impUid = paid.json.imp_uid;
+
+    const completed = await call("complete", "POST", `/api/payments/${merchantUid}/complete`, {
+      body: { imp_uid: impUid },
+      token,
+      expect: 202,
+      record: measured,
+    });
+    if (!completed.ok) continue;
+    if (completed.json?.status === "ready") flow.completeEnqueued++;
+
+    // Poll until Iamport's answer, through the queue, has made it `paid`.
+    for (;;) {
+      const got = await call("poll", "GET", `/api/payments/${merchantUid}`, { token, record: measured });
+      if (!got.ok) break;
+      const status = got.json?.status;
+      if (status === "paid") {
+        const t = now();
+        if (measured) flow.payToPaid.push(t - payStarted);
+        flow.lastPaidAt = Math.max(flow.lastPaidAt, t);
+        flow.paid.push({ merchant_uid: merchantUid, imp_uid: impUid, token, buyer: i });
+        break;
+      }
+      if (status !== "ready") {
+        fail("payment ended other than paid", { merchant_uid: merchantUid, status, fail_reason: got.json?.fail_reason });
+        break;
+      }
+      if (now() - payStarted > DEADLINE_MS) {
+        fail(`payment not paid within ${DEADLINE_MS / 1000} s`, { merchant_uid: merchantUid, imp_uid: impUid });
+        break;
+      }
+      await sleep(POLL_MS);
+    }
+  }
+}
+
+/** Iamport repeats webhooks: one more delivery per paid payment, posted directly and timed. */
+async function duplicateWebhooks(payments) {
+  for (const p of payments) {
+    await call("healthz (webhooks)", "GET", "/healthz");
+    const res = await call("webhook (direct)", "POST", "/webhooks/iamport", {
+      body: { imp_uid: p.imp_uid, merchant_uid: p.merchant_uid, status: "paid" },
+    });
+    if (res.ok && res.json?.received !== true) fail("webhook: unexpected answer", { body: res.json });
+  }
+}
+
+/** Waits until the validation queue has consumed at least `expected` messages in total and gone quiet. */
+async function drainQueue(expected, what) {
+  const deadline = Date.now() + QUEUE_DRAIN_MS;
+  let last = -1;
+  let quietSince = Date.now();
+  for (;;) {
+    const m = await metrics();
+    const units = m[QUEUE_KEY]?.units ?? 0;
+    if (units !== last) {
+      last = units;
+      quietSince = Date.now();
+    }
+    // max_batch_timeout is 1 s: 2.5 s without a new batch means nothing is left in flight.
+    if (units >= expected && Date.now() - quietSince > 2_500) return m;
+    if (Date.now() > deadline) {
+      fail(`queue did not drain after ${what}`, { consumed: units, expected });
+      return m;
+    }
+    await sleep(250);
+  }
+}
+
+// ---- Costs from GET /__metrics ---------------------------------------------------------------------------------
+
+const ZERO = { units: 0, d1RoundTrips: 0, d1Statements: 0, iamportToken: 0, iamportApi: 0 };
+const entry = (m, key) => ({ ...ZERO, ...(m[key] ?? {}) });
+const minus = (a, b) => Object.fromEntries(Object.keys(ZERO).map((k) => [k, a[k] - b[k]]));
+const per = (t, n) => ({
+  d1RoundTrips: n ? t.d1RoundTrips / n : null,
+  d1Statements: n ? t.d1Statements / n : null,
+  iamportToken: n ? t.iamportToken / n : null,
+  iamportApi: n ? t.iamportApi / n : null,
+});
+const r2 = (x) => (x === null ? null : Number(x.toFixed(2)));
+const perRounded = (t, n) => Object.fromEntries(Object.entries(per(t, n)).map(([k, v]) => [k, r2(v)]));
+
+// ---- Main ------------------------------------------------------------------------------------------------------
+
+async function main() {
+  const startedAt = new Date().toISOString();
+  console.log(`pocketpay bench: ${BUYERS} buyers x ${PAYMENTS} payments, ${availableParallelism()} CPUs, node ${process.version}`);
+
+  const snapshot = args["in-place"] ? null : snapshotTree();
+  if (snapshot) process.once("exit", snapshot.remove);
+  source = snapshot
+    ? { commit: snapshot.commit, dirty: snapshot.dirty, copiedAt: startedAt }
+    : { inPlace: true };
+  const cwd = snapshot?.dir ?? process.cwd();
+
+  let bundle = null;
+  if (!args["skip-bundle"]) {
+    process.stdout.write("building the production bundle (dry run)... ");
+    bundle = measureBundle(cwd);
+    console.log(`${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped`);
+  }
+
+  process.stdout.write("starting wrangler dev with the sandbox... ");
+  const server = await startServer({ logFile, cwd });
+  baseUrl = server.baseUrl;
+  console.log(baseUrl);
+  try {
+    // Accounts (not measured: PBKDF2 is meant to be slow), then one warm-up payment so compilation, the D1 files
+    // and the isolate's Iamport token are in place, as they are in steady state.
+    const tokens = new Array(BUYERS);
+    await pool(BUYERS, 8, async (i) => {
+      tokens[i] = await signup(i, stamp.toLowerCase());
+    });
+    const warm = await signup(BUYERS, `${stamp.toLowerCase()}-warmup`);
+    if (tokens.some((t) => !t) || !warm) throw new Error("could not sign the buyers up; see the errors above");
+    await buyer(BUYERS, warm, { measured: false });
+    await drainQueue(1, "warm-up");
+    flow.paid.length = 0;
+    flow.completeEnqueued = 0;
+    flow.firstPayAt = Infinity;
+    flow.lastPaidAt = 0;
+    const warmupErrors = errors.length;
+    if (warmupErrors > 0) throw new Error("the warm-up payment failed; see the errors above");
+
+    // Phase 1: the flow.
+    await call("reset metrics", "DELETE", "/__metrics", { record: false });
+    process.stdout.write(`phase 1: ${BUYERS * PAYMENTS} payments through create -> pay -> complete -> paid... `);
+    const flowStart = now();
+    const sentBefore = requestsSent;
+    await Promise.all(tokens.map((t, i) => buyer(i, t, { measured: true })));
+    const flowWallMs = now() - flowStart;
+    const flowRequests = requestsSent - sentBefore;
+    console.log(`${(flowWallMs / 1000).toFixed(1)} s`);
+    // Every sandbox webhook and every `ready` completion queued one message; wait for all of them.
+    let m1 = await metrics();
+    const deadlineWebhooks = Date.now() + QUEUE_DRAIN_MS;
+    while (entry(m1, KEYS.webhook).units < flow.paid.length && Date.now() < deadlineWebhooks) {
+      await sleep(250);
+      m1 = await metrics();
+    }
+    if (entry(m1, KEYS.webhook).units < flow.paid.length) {
+      fail("sandbox webhooks missing", { delivered: entry(m1, KEYS.webhook).units, expected: flow.paid.length });
+    }
+    m1 = await drainQueue(entry(m1, KEYS.webhook).units + flow.completeEnqueued, "phase 1");
+
+    // Phase 2: duplicate webhooks, same concurrency.
+    process.stdout.write(`phase 2: ${flow.paid.length} duplicate webhooks... `);
+    const byBuyer = Array.from({ length: BUYERS }, (_, i) => flow.paid.filter((p) => p.buyer === i));
+    const hookStart = now();
+    const sentBefore2 = requestsSent;
+    await Promise.all(byBuyer.map((ps) => duplicateWebhooks(ps)));
+    const hookWallMs = now() - hookStart;
+    const hookRequests = requestsSent - sentBefore2;
+    console.log(`${(hookWallMs / 1000).toFixed(1)} s`);
+    const m2 = await drainQueue(entry(m1, QUEUE_KEY).units + flow.paid.length, "phase 2");
+
+    // Duplicates must have changed nothing (not measured: after the last snapshot).
+    await pool(flow.paid.length, BUYERS, async (j) => {
+      const p = flow.paid[j];
+      const got = await call("final check", "GET", `/api/payments/${p.merchant_uid}`, { token: p.token, record: false });
+      if (got.ok && (got.json?.status !== "paid" || got.json.events?.filter((e) => e.to === "paid").length > 1)) {
+        fail("payment changed after duplicate webhooks", { merchant_uid: p.merchant_uid, status: got.json?.status });
+      }
+    });
+
+    // wrangler dev rebuilds when src/ changes; a reload mid-run resets the counters and mixes two versions.
+    const reloads = (readFileSync(logFile, "utf8").match(/Reloading local server/g) ?? []).length;
+    if (reloads > 0) fail("the server reloaded during the run (a source file changed); the numbers are not valid", { reloads });
+
+    report({ startedAt, bundle, m1, m2, flowWallMs, flowRequests, hookWallMs, hookRequests });
+  } finally {
+    await server.stop();
+  }
+}
+
+function report({ startedAt, bundle, m1, m2, flowWallMs, flowRequests, hookWallMs, hookRequests }) {
+  const paid = flow.paid.length;
+  const expectedPayments = BUYERS * PAYMENTS;
+  const lat = Object.fromEntries([...samples].map(([k, v]) => [k, summarize(v)]));
+  const base1 = lat["healthz (flow)"];
+  const base2 = lat["healthz (webhooks)"];
+  const routeRow = (label, baseline, wallMs) => {
+    const s = lat[label];
+    if (!s) return null;
+    return {
+      ...s,
+      reqPerSec: Number((s.count / (wallMs / 1000)).toFixed(1)),
+      ratioP50: ratio(s.p50, baseline?.p50 ?? null),
+      ratioP95: ratio(s.p95, baseline?.p95 ?? null),
+    };
+  };
+  const latency = {
+    "healthz (flow)": routeRow("healthz (flow)", base1, flowWallMs),
+    create: routeRow("create", base1, flowWallMs),
+    complete: routeRow("complete", base1, flowWallMs),
+    poll: routeRow("poll", base1, flowWallMs),
+    "sandbox pay (not app)": routeRow("sandbox pay (not app)", base1, flowWallMs),
+    "healthz (webhooks)": routeRow("healthz (webhooks)", base2, hookWallMs),
+    "webhook (direct)": routeRow("webhook (direct)", base2, hookWallMs),
+  };
+  const payToPaid = summarize(flow.payToPaid);
+  const validationWallMs = paid ? flow.lastPaidAt - flow.firstPayAt : null;
+
+  // Costs. Phase 1 (m1) is the flow; phase 2 (m2 - m1) only the duplicate webhooks and their queue messages.
+  const routes = {};
+  for (const [name, key] of Object.entries(KEYS)) {
+    const t = entry(m1, key);
+    routes[name] = { key, requests: t.units, ...perRounded(t, t.units) };
+  }
+  const q1 = entry(m1, QUEUE_KEY);
+  const hooks2 = minus(entry(m2, KEYS.webhook), entry(m1, KEYS.webhook));
+  const q2 = minus(entry(m2, QUEUE_KEY), q1);
+  const perPaid = { messages: r2(paid ? q1.units / paid : null), ...perRounded(q1, paid) };
+  const allTokens = Object.entries(m1)
+    .filter(([k]) => k !== "GET /__metrics" && k !== "DELETE /__metrics")
+    .reduce((a, [, v]) => a + v.iamportToken, 0);
+  const perDuplicate = {
+    webhookRoute: perRounded(hooks2, hooks2.units),
+    queueMessages: r2(hooks2.units ? q2.units / hooks2.units : null),
+    queue: perRounded(q2, hooks2.units),
+  };
+
+  const targets = [
+    { target: "create: D1 round trips/request", value: routes.create.d1RoundTrips, limit: LIMITS.createRoundTrips },
+    { target: "complete: D1 round trips/request", value: routes.complete.d1RoundTrips, limit: LIMITS.completeRoundTrips },
+    { target: "webhook: D1 round trips/request", value: routes.webhook.d1RoundTrips, limit: LIMITS.webhookRoundTrips },
+    { target: "Iamport lookups/validated payment", value: perPaid.iamportApi, limit: LIMITS.lookupsPerPayment },
+    { target: "Iamport token calls/100 payments", value: r2(paid ? (allTokens / paid) * 100 : null), limit: LIMITS.tokensPer100, strict: true },
+    { target: "bundle KiB gzipped", value: bundle ? r2(bundle.gzipBytes / 1024) : null, limit: LIMITS.gzipKiB },
+  ].map((t) => ({ ...t, ok: t.value === null ? null : t.strict ? t.value < t.limit : t.value <= t.limit }));
+
+  // Each missing payment already has its own error; this makes the shortfall explicit in any case.
+  if (paid !== expectedPayments) errors.push({ what: "payments not paid", paid, expected: expectedPayments });
+
+  const result = {
+    startedAt,
+    source,
+    config: { buyers: BUYERS, payments: PAYMENTS, quick: args.quick, pollMs: POLL_MS, deadlineMs: DEADLINE_MS },
+    machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? null, node: process.version, platform: process.platform },
+    phases: {
+      flow: { wallMs: Math.round(flowWallMs), requests: flowRequests, reqPerSec: Number((flowRequests / (flowWallMs / 1000)).toFixed(1)) },
+      webhooks: { wallMs: Math.round(hookWallMs), requests: hookRequests, reqPerSec: Number((hookRequests / (hookWallMs / 1000)).toFixed(1)) },
+    },
+    latencyMs: latency,
+    payToPaidMs: payToPaid,
+    validation: {
+      paid,
+      expected: expectedPayments,
+      wallMs: validationWallMs === null ? null : Math.round(validationWallMs),
+      paidPerSec: validationWallMs ? Number((paid / (validationWallMs / 1000)).toFixed(2)) : null,
+    },
+    cost: {
+      routes,
+      perValidatedPayment: perPaid,
+      iamportTokenCallsTotal: allTokens,
+      perDuplicateWebhook: perDuplicate,
+      raw: { phase1: m1, phase2: m2 },
+    },
+    bundle: bundle && { ...bundle, rawKiB: r2(bundle.rawBytes / 1024), gzipKiB: r2(bundle.gzipBytes / 1024) },
+    targets,
+    errors: { count: errors.length, items: errors.slice(0, 100) },
+    serverLog: logFile,
+  };
+  writeFileSync(outFile, JSON.stringify(result, null, 2) + "\n");
+  writeFileSync(`${resultsDir}/latest.json`, JSON.stringify(result, null, 2) + "\n");
+
+  const f = (x) => (x === null || x === undefined ? "-" : String(x));
+  console.log("\nLatency (ms); x = ratio to GET /healthz probed by the same buyers in the same phase");
+  console.log(
+    table(
+      ["", "n", "req/s", "p50", "p95", "p99", "max", "x p50", "x p95"],
+      Object.entries(latency)
+        .filter(([, s]) => s)
+        .map(([k, s]) => [k, s.count, s.reqPerSec, s.p50, s.p95, s.p99, s.max, f(s.ratioP50), f(s.ratioP95)]),
+    ),
+  );
+  console.log(
+    `\npay -> paid (ms): p50 ${f(payToPaid.p50)}  p95 ${f(payToPaid.p95)}  p99 ${f(payToPaid.p99)}  max ${f(payToPaid.max)}` +
+      `   validated ${paid}/${expectedPayments} in ${(validationWallMs / 1000).toFixed(1)} s = ${f(result.validation.paidPerSec)} paid/s` +
+      `   phase 1 ${result.phases.flow.reqPerSec} req/s overall`,
+  );
+  console.log("\nCost per request / per validated payment (GET /__metrics; routes include the session lookup)");
+  console.log(
+    table(
+      ["", "units", "D1 trips", "D1 stmts", "Iamport token", "Iamport api"],
+      [
+        ...Object.entries(routes).map(([k, r]) => [`${k} (${r.key})`, r.requests, f(r.d1RoundTrips), f(r.d1Statements), f(r.iamportToken), f(r.iamportApi)]),
+        [`queue, per validated payment (${f(perPaid.messages)} msgs each)`, q1.units, f(perPaid.d1RoundTrips), f(perPaid.d1Statements), f(perPaid.iamportToken), f(perPaid.iamportApi)],
+        ["duplicate webhook: route", hooks2.units, f(perDuplicate.webhookRoute.d1RoundTrips), f(perDuplicate.webhookRoute.d1Statements), f(perDuplicate.webhookRoute.iamportToken), f(perDuplicate.webhookRoute.iamportApi)],
+        [`duplicate webhook: queue (${f(perDuplicate.queueMessages)} msgs each)`, q2.units, f(perDuplicate.queue.d1RoundTrips), f(perDuplicate.queue.d1Statements), f(perDuplicate.queue.iamportToken), f(perDuplicate.queue.iamportApi)],
+      ],
+    ),
+  );
+  if (bundle) console.log(`\nproduction bundle: ${result.bundle.rawKiB} KiB raw, ${result.bundle.gzipKiB} KiB gzipped (${bundle.files.join(", ")})`);
+  console.log("\nTargets");
+  console.log(
+    table(
+      ["", "measured", "limit", ""],
+      targets.map((t) => [t.target, f(t.value), `${t.strict ? "<" : "<="} ${t.limit}`, t.ok === null ? "n/a" : t.ok ? "ok" : "OVER"]),
+    ),
+  );
+  console.log(`\nerrors: ${errors.length}${errors.length ? " (first ones above; all in the results file)" : ""}`);
+  console.log(`results: ${outFile} (and bench/results/latest.json); server log: ${logFile}`);
+
+  if (errors.length > 0) process.exitCode = 1;
+  else if (args.strict && targets.some((t) => t.ok === false)) process.exitCode = 1;
+}
+
+main().catch((e) => {
+  console.error(`\nbench failed: ${e instanceof Error ? e.message : String(e)}`);
+  if (errors.length) console.error(`${errors.length} errors, e.g. ${JSON.stringify(errors.slice(0, 3))}`);
+  console.error(`server log: ${logFile}`);
+  process.exitCode = 2;
+});

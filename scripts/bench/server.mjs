@@ -1,0 +1,141 @@
+// Starts pocketpay with its Iamport sandbox as `npm run dev` does (scripts/dev.mjs): D1 migrations for DB and
+// SANDBOX_DB with --persist-to, then `wrangler dev -c wrangler.toml -c sandbox/wrangler.toml`. Differences: a free
+// port and inspector port, and a fresh temporary persist dir, so a run shares no state with `npm run dev`, the e2e
+// tests or another bench. The server runs in its own process group, which stop() ends (wrangler and workerd).
+import { execFileSync, spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+
+export const WRANGLER = resolve("node_modules/wrangler/bin/wrangler.js");
+export const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
+
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * A copy of the working tree as it is now (tracked and untracked files, .gitignore respected; node_modules linked),
+ * so that edits made while the bench runs cannot make wrangler dev reload and mix two versions of the code.
+ * Returns {dir, commit, dirty, remove}.
+ */
+export function snapshotTree() {
+  const git = (...a) => execFileSync("git", a, { encoding: "utf8" });
+  const files = git("ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0").filter(Boolean);
+  const dir = mkdtempSync(join(tmpdir(), "pocketpay-bench-src-"));
+  for (const f of files) {
+    if (!existsSync(f)) continue; // deleted in the working tree
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    copyFileSync(f, join(dir, f));
+  }
+  symlinkSync(resolve("node_modules"), join(dir, "node_modules"), "dir");
+  let commit = null;
+  let dirty = null;
+  try {
+    commit = git("rev-parse", "HEAD").trim();
+    dirty = git("status", "--porcelain").trim() !== "";
+  } catch {
+    // not a git checkout with commits; the copy above already needed git, so this is rare
+  }
+  return { dir, commit, dirty, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function wrangler(args, cwd) {
+  try {
+    execFileSync(process.execPath, [WRANGLER, ...args], { cwd, env: WRANGLER_ENV, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    throw new Error(`wrangler ${args.join(" ")} failed:\n${String(e.stdout ?? "")}${String(e.stderr ?? "")}`);
+  }
+}
+
+/**
+ * Returns {baseUrl, stop}. stop() is idempotent and also runs on process exit and on SIGINT/SIGTERM, so the
+ * server never outlives the bench, whatever happens.
+ */
+export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90_000 }) {
+  const state = mkdtempSync(join(tmpdir(), "pocketpay-bench-"));
+  let child;
+  let stopped = false;
+
+  const killGroup = (signal) => {
+    if (child?.pid && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const onExit = () => {
+    killGroup("SIGKILL");
+    rmSync(state, { recursive: true, force: true });
+  };
+  const onSignal = (signal) => {
+    killGroup("SIGKILL");
+    rmSync(state, { recursive: true, force: true });
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("exit", onExit);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      killGroup("SIGTERM");
+      if ((await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000, "timeout"))])) === "timeout") {
+        killGroup("SIGKILL");
+        await exited;
+      }
+    }
+    rmSync(state, { recursive: true, force: true });
+    process.off("exit", onExit);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
+
+  try {
+    const persist = ["--persist-to", state];
+    wrangler(["d1", "migrations", "apply", "DB", "--local", ...persist], cwd);
+    wrangler(["d1", "migrations", "apply", "SANDBOX_DB", "--local", "-c", "sandbox/wrangler.toml", ...persist], cwd);
+
+    const port = await freePort();
+    const inspector = await freePort();
+    const log = openSync(logFile, "w");
+    child = spawn(
+      process.execPath,
+      [
+        WRANGLER, "dev", "-c", "wrangler.toml", "-c", "sandbox/wrangler.toml",
+        "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector), "--test-scheduled",
+        "--show-interactive-dev-session=false", ...persist,
+      ],
+      { cwd, env: WRANGLER_ENV, stdio: ["ignore", log, log], detached: true },
+    );
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + startupMs;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}; see ${logFile}`);
+      try {
+        if ((await fetch(`${baseUrl}/healthz`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`pocketpay did not answer /healthz within ${startupMs} ms; see ${logFile}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return { baseUrl, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
