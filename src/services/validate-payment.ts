@@ -46,13 +46,23 @@ const orderFacts = (row: PaymentRow): OrderFacts => ({
  * that could mean news (a cancel, a late approval, the reconciler's sweep) is always looked up.
  */
 function alreadySettled(order: PaymentRow, msg: ValidationMessage): boolean {
-  const hintStatus = msg.hint_status;
   if (msg.source === "reconciler" || msg.settle_refunds_before || !msg.imp_uid || order.impUid !== msg.imp_uid) return false;
-  if (hintStatus === "paid") return ["paid", "partially_cancelled", "cancelled", "rejected"].includes(order.status);
-  if (hintStatus === "failed") return order.status !== "ready";
-  if (hintStatus === "cancelled") return order.status === "cancelled" || order.status === "rejected";
-  // The browser's report carries no status: it only asks for a first look.
-  return msg.source === "browser" && order.status !== "ready";
+  // Only outcomes this order fully recorded count: a rejected order may still owe its refund (a retry of a
+  // failed cancel must reach Iamport), and an order cancelled unpaid must never keep a late payment.
+  const recordedPaid = order.paidAt !== null;
+  switch (msg.hint_status) {
+    case "paid":
+      return recordedPaid;
+    case "failed":
+      return order.status === "failed";
+    case "cancelled":
+      return order.status === "cancelled" && recordedPaid && order.cancelledAmount === order.amount;
+    case undefined:
+      // The browser's report carries no status: it only asks for a first look.
+      return msg.source === "browser" && (recordedPaid || order.status === "failed");
+    default:
+      return false;
+  }
 }
 
 /**

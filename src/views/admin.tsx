@@ -1,10 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import type { UserRow } from "../db/schema";
-import { PAYMENT_STATUSES } from "../domain/payment-state";
 import { krw } from "./format";
 import { Layout } from "./layout";
 import { RefundSlot } from "./refund";
-import { Badge, Refunds, statusLabel, Summary, Timeline, When, type EventJson, type PaymentJson, type RefundJson } from "./payment-parts";
+import { Badge, Refunds, StatusSelect, Summary, Timeline, When, type EventJson, type PaymentJson, type RefundJson } from "./payment-parts";
 
 export interface AdminRow {
   payment: PaymentJson;
@@ -25,17 +24,7 @@ export function AdminListPage(v: { user: UserRow; rows: AdminRow[]; filters: Adm
       <h1>All payments</h1>
       <p class="lead">Every buyer's payments, newest first. Times are Korea Standard Time (Asia/Seoul).</p>
       <form class="filters card" method="get" action="/admin/payments" role="search" aria-label="Filter payments">
-        <div class="field">
-          <label for="af-status">Status</label>
-          <select id="af-status" name="status">
-            <option value="">Any status</option>
-            {PAYMENT_STATUSES.map((s) => (
-              <option value={s} selected={f.status === s}>
-                {statusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <StatusSelect id="af-status" selected={f.status} anyLabel="Any status" />
         <div class="field">
           <label for="af-email">Buyer email contains</label>
           <input id="af-email" name="email" type="search" value={f.email} maxlength={254} autocomplete="off" />

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { PaymentStatus } from "../domain/payment-state";
+import { PAYMENT_STATUSES, type PaymentStatus } from "../domain/payment-state";
 import type { presentEvent, presentPayment, presentRefund } from "../services/present";
 import { krw, seoulTime, SOURCE_LABELS, STATUS_LABELS } from "./format";
 
@@ -127,5 +127,22 @@ export function Refunds(p: { refunds: RefundJson[] }) {
         ))}
       </ol>
     </section>
+  );
+}
+
+/** The status filter both history and admin lists offer. */
+export function StatusSelect(p: { id: string; selected: string | undefined; anyLabel: string }) {
+  return (
+    <div class="field">
+      <label for={p.id}>Status</label>
+      <select id={p.id} name="status">
+        <option value="">{p.anyLabel}</option>
+        {PAYMENT_STATUSES.map((s) => (
+          <option value={s} selected={p.selected === s}>
+            {statusLabel(s)}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

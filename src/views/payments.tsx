@@ -1,9 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import type { UserRow } from "../db/schema";
-import { PAYMENT_STATUSES } from "../domain/payment-state";
 import { krw } from "./format";
 import { Layout } from "./layout";
-import { Badge, Refunds, statusLabel, Summary, Timeline, When, type EventJson, type PaymentJson, type RefundJson } from "./payment-parts";
+import { Badge, Refunds, StatusSelect, Summary, Timeline, When, type EventJson, type PaymentJson, type RefundJson } from "./payment-parts";
 
 export function HistoryPage(v: {
   user: UserRow;
@@ -17,17 +16,7 @@ export function HistoryPage(v: {
       <h1>Payment history</h1>
       <p class="lead">Your orders, newest first. Times are Korea Standard Time (Asia/Seoul).</p>
       <form class="filters" method="get" action="/payments">
-        <div class="field">
-          <label for="f-status">Status</label>
-          <select id="f-status" name="status">
-            <option value="">All payments</option>
-            {PAYMENT_STATUSES.map((s) => (
-              <option value={s} selected={v.status === s}>
-                {statusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <StatusSelect id="f-status" selected={v.status} anyLabel="All payments" />
         <button type="submit">Show</button>
       </form>
       {v.items.length === 0 ? (

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { depsFor, observeIamportCalls } from "../../src/services/deps";
 import { call, expectError, json, signUp } from "../helpers/http";
 import { createOrder } from "../helpers/orders";
-import { fault, sandbox } from "../helpers/sandbox";
+import { fault } from "../helpers/sandbox";
 
 const ordersOf = async (userId: string) =>
   (await env.DB.prepare("SELECT count(*) AS n FROM payments WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n;
@@ -89,12 +89,12 @@ describe("POST /api/payments", () => {
   it("answers 503 when Iamport is unreachable, leaves no order, and a retry with the same key succeeds", async () => {
     const buyer = await signUp();
     const amount = 50_000 + Math.floor(Math.random() * 40_000);
-    await fault({ path: "/payments/prepare", method: "POST", kind: "http_500", times: 3, match: `"amount":${amount}` });
+    await fault({ path: "/payments/prepare", method: "POST", kind: "http_500", times: 1, match: `"amount":${amount}` });
     const headers = { "idempotency-key": `retry-${crypto.randomUUID()}` };
     const failed = await call("POST", "/api/payments", { token: buyer.token, body: { name: "Cake", amount }, headers });
     await expectError(failed, 503, "gateway_unavailable");
     expect(await ordersOf(buyer.user.id)).toBe(0);
-    await sandbox("DELETE", "/__control/faults");
+    // The fault was used up by that one call (faults are shared, so none is cleared wholesale).
     const retried = await createOrder(buyer, amount, "Cake", headers);
     expect(retried.status).toBe("ready");
     expect(await ordersOf(buyer.user.id)).toBe(1);

@@ -108,6 +108,20 @@ describe("verification against Iamport", () => {
     expect(await transitions(order.merchant_uid)).toEqual(["ready->rejected"]);
   });
 
+  it("still refunds a rejected payment when the first cancel fails, on the message's retry", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 30_000);
+    const paid = await pay({ merchant_uid: order.merchant_uid, amount: 500, skip_prepare_check: true, webhook: "none" });
+    await fault({ path: "/payments/cancel", kind: "http_500", times: 1, match: paid.imp_uid! });
+    const hint = { imp_uid: paid.imp_uid!, merchant_uid: order.merchant_uid, source: "webhook" as const, hint_status: "paid" };
+    expect(await deliver(hint, 1)).toMatchObject({ retried: true });
+    expect((await paymentRow(order.merchant_uid)).status).toBe("rejected");
+    expect((await inspect(paid.imp_uid!)).cancel_amount).toBe(0);
+    expect(await deliver(hint, 2)).toMatchObject({ acked: true });
+    expect((await inspect(paid.imp_uid!)).cancel_amount).toBe(500);
+    expect(await transitions(order.merchant_uid)).toEqual(["ready->rejected"]);
+  });
+
   it("records a declined card as failed with Iamport's reason", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 5_000);

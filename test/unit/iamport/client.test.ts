@@ -1,19 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isKnownPaymentStatus, type CancelPaymentInput } from "../../../src/iamport";
-import { BASE, json, ok, payment, tokenOk } from "./fake-fetch";
-import { setup } from "./setup";
+import { BASE, json, ok, payment } from "./fake-fetch";
+import { checkedSetup, setup } from "./setup";
 
-let done: Array<() => void> = [];
-afterEach(() => {
-  for (const d of done) d();
-  done = [];
-});
-function env(overrides?: Parameters<typeof setup>[0]) {
-  const e = setup(overrides);
-  done.push(() => e.fake.assertDone());
-  e.fake.on("POST", "/users/getToken", tokenOk("tok_a"));
-  return e;
-}
+const env = (overrides?: Parameters<typeof setup>[0]) => checkedSetup(overrides, "tok_a");
 
 describe("requests", () => {
   it("sends JSON with a Bearer token to the base URL (trailing slash and path prefix kept)", async () => {

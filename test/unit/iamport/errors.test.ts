@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   IamportError,
   IamportNotFoundError,
@@ -6,20 +6,10 @@ import {
   IamportTransportError,
   isRetryable,
 } from "../../../src/iamport";
-import { json, ok, payment, refusal, tokenOk } from "./fake-fetch";
-import { IMP_SECRET, setup } from "./setup";
+import { json, ok, refusal, tokenOk } from "./fake-fetch";
+import { checkedSetup, IMP_SECRET, type setup } from "./setup";
 
-let done: Array<() => void> = [];
-afterEach(() => {
-  for (const d of done) d();
-  done = [];
-});
-function env(overrides?: Parameters<typeof setup>[0]) {
-  const e = setup(overrides);
-  done.push(() => e.fake.assertDone());
-  e.fake.on("POST", "/users/getToken", tokenOk("tok_secret_value_0123456789abcdef"));
-  return e;
-}
+const env = (overrides?: Parameters<typeof setup>[0]) => checkedSetup(overrides, "tok_secret_value_0123456789abcdef");
 const failure = (p: Promise<unknown>) => p.then(() => expect.fail("expected a rejection"), (e: unknown) => e);
 
 describe("error mapping", () => {

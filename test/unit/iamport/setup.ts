@@ -1,6 +1,7 @@
 // Shared client factory for the Iamport unit tests.
+import { afterEach } from "vitest";
 import { createIamportClient, type CallInfo, type IamportClientOptions } from "../../../src/iamport";
-import { BASE, scriptedFetch } from "./fake-fetch";
+import { BASE, scriptedFetch, tokenOk } from "./fake-fetch";
 
 export const IMP_KEY = "test_imp_key";
 export const IMP_SECRET = "s3cr3t-imp-secret-do-not-leak";
@@ -26,4 +27,20 @@ export function setup(overrides: Partial<IamportClientOptions> = {}) {
       clock += ms;
     },
   };
+}
+
+// Every scripted fake must have been used up by the end of its test: an expected call that never came fails it.
+let pending: Array<() => void> = [];
+afterEach(() => {
+  const checks = pending;
+  pending = [];
+  for (const check of checks) check();
+});
+
+/** A client over a scripted fetch that is checked after the test; with `token`, getToken answers it. */
+export function checkedSetup(overrides?: Partial<IamportClientOptions>, token?: string) {
+  const e = setup(overrides);
+  pending.push(() => e.fake.assertDone());
+  if (token) e.fake.on("POST", "/users/getToken", tokenOk(token));
+  return e;
 }

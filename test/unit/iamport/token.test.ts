@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createIamportClient, createTokenCache, IamportRefusalError, IamportTransportError } from "../../../src/iamport";
-import { BASE, deferred, ok, payment, refusal, scriptedFetch, tokenOk } from "./fake-fetch";
-import { IMP_KEY, IMP_SECRET, setup } from "./setup";
+import { BASE, deferred, ok, payment, refusal, tokenOk } from "./fake-fetch";
+import { checkedSetup, IMP_KEY, IMP_SECRET, setup } from "./setup";
 
-let done: Array<() => void> = [];
-afterEach(() => {
-  for (const d of done) d();
-  done = [];
-});
-function env(overrides?: Parameters<typeof setup>[0]) {
-  const e = setup(overrides);
-  done.push(() => e.fake.assertDone());
-  return e;
-}
+const env = (overrides?: Parameters<typeof setup>[0]) => checkedSetup(overrides);
 
 describe("access token", () => {
   it("fetches once and reuses the cached token across calls", async () => {
@@ -64,8 +55,7 @@ describe("access token", () => {
   });
 
   it("shares a token cache between client instances with the same account", async () => {
-    const fake = scriptedFetch();
-    done.push(() => fake.assertDone());
+    const { fake } = checkedSetup();
     const tokenCache = createTokenCache();
     const make = () =>
       createIamportClient({ fetch: fake.fetch, baseUrl: BASE, impKey: IMP_KEY, impSecret: IMP_SECRET, tokenCache });
