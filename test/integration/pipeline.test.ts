@@ -353,3 +353,31 @@ describe("POST /webhooks/iamport input", () => {
     expect((await post("52.78.100.19")).status).toBe(200);
   });
 });
+
+describe("the dead-letter queue", () => {
+  it("acknowledges exhausted messages, marks their delivery, and leaves the payment for the reconciler", async () => {
+    const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
+    const worker = (await import("../../src/index")).default;
+    const { impUid, merchantUid } = await paidOrder(3_300, "none");
+    const inboxId = (
+      await env.DB.prepare(
+        "INSERT INTO webhook_inbox (received_at, body, imp_uid, merchant_uid, status, valid) VALUES (?, '{}', ?, ?, 'paid', 1) RETURNING id",
+      )
+        .bind(Date.now(), impUid, merchantUid)
+        .first<{ id: number }>()
+    )!.id;
+    const id = crypto.randomUUID();
+    const batch = createMessageBatch("pocketpay-payment-validation-dlq", [
+      { id, timestamp: new Date(), attempts: 1, body: { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook", inbox_id: inboxId } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toContain(id);
+    const row = await env.DB.prepare("SELECT processed_at, error FROM webhook_inbox WHERE id = ?").bind(inboxId).first<any>();
+    expect(row.error).toContain("dead-lettered");
+    // Nothing was guessed: the order waits, unchanged, for the reconciler's next look at Iamport.
+    expect((await paymentRow(merchantUid)).status).toBe("ready");
+    await reconcile(depsFor(env, { now: () => Date.now() + 10 * 60_000 }));
+    await waitForStatus(merchantUid, "paid");
+  });
+});
