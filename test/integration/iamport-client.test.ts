@@ -1,35 +1,10 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  createIamportClient,
-  createTokenCache,
-  IamportNotFoundError,
-  IamportRefusalError,
-  IamportTransportError,
-  type CallInfo,
-} from "../../src/iamport";
+import { sandboxClient, uniqueOrderId } from "../helpers/iamport";
+import { IamportNotFoundError, IamportRefusalError, IamportTransportError } from "../../src/iamport";
 import { fault, pay } from "../helpers/sandbox";
 
-// The real client against the sandbox Worker, through the same service binding the app uses.
-const BASE = "http://sandbox.local/sandbox/iamport";
-
-function client(opts: { now?: () => number; timeoutMs?: number } = {}) {
-  const calls: CallInfo[] = [];
-  const sbx = env.IAMPORT_SANDBOX!;
-  const c = createIamportClient({
-    fetch: (input, init) => sbx.fetch(input, init),
-    baseUrl: BASE,
-    impKey: "sandbox_imp_key",
-    impSecret: "sandbox_imp_secret_0123456789abcdef",
-    tokenCache: createTokenCache(),
-    timeoutMs: opts.timeoutMs ?? 5_000,
-    ...(opts.now ? { now: opts.now } : {}),
-    onCall: (i) => calls.push(i),
-  });
-  return { c, calls, tokens: () => calls.filter((x) => x.kind === "token").length };
-}
-
-const order = () => `ord_${crypto.randomUUID().replace(/-/g, "")}`;
+const client = sandboxClient;
+const order = uniqueOrderId;
 
 describe("the Iamport client against the sandbox", () => {
   it("reuses one token, prepares, finds the payment, cancels in part then in full with checksums", async () => {

@@ -9,6 +9,14 @@ import { fault, inspect, pay, resendWebhook } from "../helpers/sandbox";
 import { deliver } from "../helpers/queue";
 import { eventsOf, paymentRow, waitFor, waitForInboxDrained, waitForStatus } from "../helpers/wait";
 
+/** A webhook delivery stored in the inbox but (as if its queue message were lost) never processed. */
+const storedDelivery = async (impUid: string, merchantUid: string) =>
+  (await env.DB.prepare(
+    "INSERT INTO webhook_inbox (received_at, body, imp_uid, merchant_uid, status, valid) VALUES (?, '{}', ?, ?, 'paid', 1) RETURNING id",
+  )
+    .bind(Date.now(), impUid, merchantUid)
+    .first<{ id: number }>())!.id;
+
 const transitions = async (m: string) => (await eventsOf(m)).map((e) => `${e.from_status}->${e.to_status}`);
 
 async function paidOrder(amount = 12_000, webhook: Parameters<typeof pay>[0]["webhook"] = "none") {
@@ -252,13 +260,7 @@ describe("the reconciler", () => {
 
   it("re-enqueues a stored webhook delivery that was never processed", async () => {
     const { impUid, merchantUid } = await paidOrder(13_200, "none");
-    const inboxId = (
-      await env.DB.prepare(
-        "INSERT INTO webhook_inbox (received_at, body, imp_uid, merchant_uid, status, valid) VALUES (?, '{}', ?, ?, 'paid', 1) RETURNING id",
-      )
-        .bind(Date.now(), impUid, merchantUid)
-        .first<{ id: number }>()
-    )!.id;
+    const inboxId = await storedDelivery(impUid, merchantUid);
     const report = await reconcile(depsFor(env, { now: later(10) }));
     expect(report.unprocessed_deliveries).toBeGreaterThanOrEqual(1);
     await waitFor("delivery processed", async () =>
@@ -359,13 +361,7 @@ describe("the dead-letter queue", () => {
     const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
     const worker = (await import("../../src/index")).default;
     const { impUid, merchantUid } = await paidOrder(3_300, "none");
-    const inboxId = (
-      await env.DB.prepare(
-        "INSERT INTO webhook_inbox (received_at, body, imp_uid, merchant_uid, status, valid) VALUES (?, '{}', ?, ?, 'paid', 1) RETURNING id",
-      )
-        .bind(Date.now(), impUid, merchantUid)
-        .first<{ id: number }>()
-    )!.id;
+    const inboxId = await storedDelivery(impUid, merchantUid);
     const id = crypto.randomUUID();
     const batch = createMessageBatch("pocketpay-payment-validation-dlq", [
       { id, timestamp: new Date(), attempts: 1, body: { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook", inbox_id: inboxId } },

@@ -1,28 +1,11 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createIamportClient, createTokenCache, type CallInfo } from "../../../src/iamport";
+import { sandboxClient, uniqueOrderId } from "../../helpers/iamport";
 import { pay, sandbox } from "../../helpers/sandbox";
 
 // These tests move the sandbox's clock, which every test shares, so they run on their own after the main suite
 // (CLOCK_TESTS=1, see vitest.config.ts) and put the clock back when done.
-const BASE = "http://sandbox.local/sandbox/iamport";
-
-function client(opts: { now?: () => number } = {}) {
-  const calls: CallInfo[] = [];
-  const sbx = env.IAMPORT_SANDBOX!;
-  const c = createIamportClient({
-    fetch: (input, init) => sbx.fetch(input, init),
-    baseUrl: BASE,
-    impKey: "sandbox_imp_key",
-    impSecret: "sandbox_imp_secret_0123456789abcdef",
-    tokenCache: createTokenCache(),
-    ...(opts.now ? { now: opts.now } : {}),
-    onCall: (i) => calls.push(i),
-  });
-  return { c, tokens: () => calls.filter((x) => x.kind === "token").length };
-}
-
-const order = () => `ord_${crypto.randomUUID().replace(/-/g, "")}`;
+const client = sandboxClient;
+const order = uniqueOrderId;
 
 describe("tokens under a controlled clock", () => {
   it("refreshes in the token's last minute, and the sandbox extends the same token by 5 minutes", async () => {
