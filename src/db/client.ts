@@ -11,11 +11,6 @@ export function isUniqueViolation(e: unknown, column?: string): boolean {
   return msg.includes("UNIQUE constraint failed") && (!column || msg.includes(column));
 }
 
-export function isCheckViolation(e: unknown, name?: string): boolean {
-  const msg = errorText(e);
-  return msg.includes("CHECK constraint failed") && (!name || msg.includes(name));
-}
-
 function errorText(e: unknown): string {
   let text = "";
   for (let cur: unknown = e; cur instanceof Error; cur = cur.cause) text += ` ${cur.message}`;

@@ -1,6 +1,6 @@
 import { and, desc, eq, getTableColumns, isNull, lt, or } from "drizzle-orm";
 import { rawStatement, runBatch, statement } from "./batch";
-import type { EventSource, PaymentStatus } from "../domain/payment-state";
+import { canTransition, type EventSource, type PaymentStatus } from "../domain/payment-state";
 import type { Db } from "./client";
 import { paymentEvents, payments, refunds, type PaymentRow } from "./schema";
 
@@ -98,6 +98,7 @@ export interface TransitionInput {
  * event. Returns whether this caller's change was the one applied.
  */
 export async function applyTransition(db: Db, t: TransitionInput): Promise<boolean> {
+  refuseUnlisted(t.from, t.to);
   const [update] = await runBatch(db, [
     statement(
       db,
@@ -111,6 +112,11 @@ export async function applyTransition(db: Db, t: TransitionInput): Promise<boole
     insertEventIfChanged(db, t),
   ]);
   return update!.meta.changes === 1;
+}
+
+/** A transition that is not in the state machine's table is refused, never applied. */
+export function refuseUnlisted(from: PaymentStatus, to: PaymentStatus) {
+  if (!canTransition(from, to)) throw new Error(`refused transition ${from} -> ${to}: not in the state machine`);
 }
 
 /** The timeline row for a transition, inserted only if the statement just before it changed a row. */
@@ -130,5 +136,3 @@ export const insertEventIfChanged = (
     t.now,
   );
 
-export const markQueued = (db: Db, paymentId: number, now: number) =>
-  db.update(payments).set({ validationQueuedAt: now }).where(eq(payments.id, paymentId)).run();

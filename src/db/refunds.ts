@@ -3,7 +3,7 @@ import { rawStatement, runBatch, statement } from "./batch";
 import type { Db } from "./client";
 import { assertPreviousChanged, clearGuard, isLostRace } from "./guard";
 import type { EventSource, PaymentStatus } from "../domain/payment-state";
-import { insertEventIfChanged } from "./payments";
+import { insertEventIfChanged, refuseUnlisted } from "./payments";
 import { payments, refunds, type PaymentRow, type RefundRow } from "./schema";
 
 export const refundsOf = (db: Db, paymentId: number) =>
@@ -142,6 +142,7 @@ export async function applyCancellations(
   },
 ): Promise<"recorded" | "lost_race"> {
   const p = a.payment;
+  refuseUnlisted(p.status, a.to);
   const settled = a.cancellations.reduce((sum, c) => sum + (c.pendingRefund ? c.pendingRefund.amount : 0), 0);
   try {
     await runBatch(db, [

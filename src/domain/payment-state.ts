@@ -36,6 +36,5 @@ export function transition(from: PaymentStatus, to: PaymentStatus): TransitionRe
   return canTransition(from, to) ? { ok: true, from, to } : { ok: false, from, to, reason: "not_allowed" };
 }
 
-export const isFinal = (s: PaymentStatus) => ALLOWED[s].length === 0;
 /** States in which Iamport holds money for the order. */
 export const holdsMoney = (s: PaymentStatus) => s === "paid" || s === "partially_cancelled";

@@ -60,3 +60,21 @@ describe("constraints in D1", () => {
     await expect(refund()).rejects.toThrow(/UNIQUE/);
   });
 });
+
+describe("the state machine at the write", () => {
+  it("refuses a transition that is not in the table, changing nothing", async () => {
+    const { applyTransition } = await import("../../src/db/payments");
+    const { createDb } = await import("../../src/db/client");
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 1_000);
+    const row = (await env.DB.prepare("SELECT id FROM payments WHERE merchant_uid = ?").bind(order.merchant_uid).first<{ id: number }>())!;
+    const attempt = (from: "ready" | "cancelled", to: "partially_cancelled" | "paid") =>
+      applyTransition(createDb(env.DB), { paymentId: row.id, from, to, source: "system", reason: "test", now: Date.now() });
+    await expect(attempt("ready", "partially_cancelled")).rejects.toThrow(/not in the state machine/);
+    await expect(attempt("cancelled", "paid")).rejects.toThrow(/not in the state machine/);
+    const after = await env.DB.prepare("SELECT status, (SELECT count(*) FROM payment_events WHERE payment_id = ?) AS events FROM payments WHERE id = ?")
+      .bind(row.id, row.id)
+      .first<{ status: string; events: number }>();
+    expect(after).toEqual({ status: "ready", events: 0 });
+  });
+});
