@@ -1,11 +1,11 @@
 import { isUniqueViolation } from "../db/client";
-import { releaseKey, storeResponse, type KeyRef } from "../db/idempotency";
+import { storeResponse, type KeyRef } from "../db/idempotency";
 import { payments, type PaymentRow, type UserRow } from "../db/schema";
 import { merchantUid } from "../domain/merchant-uid";
 import { presentPayment } from "./present";
 import type { Deps } from "./deps";
 import { gatewayFailure } from "./gateway-errors";
-import { claimOrReplay, requestHash, type StoredResponse } from "./idempotency";
+import { runIdempotently, type StoredResponse } from "./idempotency";
 
 export interface CreatePaymentInput {
   name: string;
@@ -44,16 +44,10 @@ export async function createPayment(
   const key: KeyRef | undefined = idempotencyKey
     ? { userId: user.id, scope: "POST /api/payments", key: idempotencyKey }
     : undefined;
-  if (key) {
-    const replay = await claimOrReplay(deps, key, await requestHash(input.name, input.amount));
-    if (replay) return replay;
-  }
-  try {
-    return await createPrepared(deps, user, input, origin, key);
-  } catch (e) {
-    if (key) await releaseKey(deps.db, key);
-    throw e;
-  }
+  // The response is stored in the same batch as the order row (see createPrepared).
+  return runIdempotently(deps, key, [input.name, input.amount], () => createPrepared(deps, user, input, origin, key), {
+    storedByWork: true,
+  });
 }
 
 async function createPrepared(

@@ -1,5 +1,5 @@
 import { findPaymentById, findPaymentByMerchantUid } from "../db/payments";
-import { releaseKey, storeResponse, type KeyRef } from "../db/idempotency";
+import type { KeyRef } from "../db/idempotency";
 import { failRefund, findRefund, findRefundByKey, refundsOf, reserveRefund } from "../db/refunds";
 import type { PaymentRow, RefundRow, UserRow } from "../db/schema";
 import { AppError, conflict, gatewayError, gatewayUnavailable, notFound } from "../domain/errors";
@@ -8,7 +8,7 @@ import { IamportRefusalError, IamportTransportError, type IamportPayment } from 
 import { presentPayment, presentRefund } from "./present";
 import type { Deps } from "./deps";
 import { matchCancellations, recordCancellations } from "./iamport-cancels";
-import { claimOrReplay, requestHash, type StoredResponse } from "./idempotency";
+import { runIdempotently, type StoredResponse } from "./idempotency";
 
 export interface RefundInput {
   amount: number;
@@ -36,18 +36,10 @@ export async function refundPayment(
   const key: KeyRef | undefined = idempotencyKey
     ? { userId: admin.id, scope: `POST /api/payments/${merchantUid}/refunds`, key: idempotencyKey }
     : undefined;
-  if (key) {
-    const replay = await claimOrReplay(deps, key, await requestHash(input.amount, input.reason));
-    if (replay) return replay;
-  }
-  try {
-    const response = await runRefund(deps, admin, payment, input, idempotencyKey ?? null);
-    if (key) await storeResponse(deps.db, key, response.status, response.body).run();
-    return response;
-  } catch (e) {
-    if (key) await releaseKey(deps.db, key);
-    throw e;
-  }
+  // Stored after the refund: a crash in between is safe, since a retry with the key resumes this refund's row.
+  return runIdempotently(deps, key, [input.amount, input.reason], () =>
+    runRefund(deps, admin, payment, input, idempotencyKey ?? null),
+  );
 }
 
 async function runRefund(

@@ -3,7 +3,7 @@ import type { UserRow } from "../db/schema";
 import { krw } from "./format";
 import { Layout } from "./layout";
 import { RefundSlot } from "./refund";
-import { Badge, Refunds, StatusSelect, Summary, Timeline, When, type EventJson, type PaymentJson, type RefundJson } from "./payment-parts";
+import { Badge, Pager, Refunds, StatusSelect, Summary, Timeline, When, type EventJson, type PaymentJson, type RefundJson } from "./payment-parts";
 
 export interface AdminRow {
   payment: PaymentJson;
@@ -76,11 +76,7 @@ export function AdminListPage(v: { user: UserRow; rows: AdminRow[]; filters: Adm
           </table>
         </div>
       )}
-      {v.olderHref ? (
-        <p class="pager">
-          <a href={v.olderHref}>Older payments →</a>
-        </p>
-      ) : null}
+      <Pager href={v.olderHref} />
     </Layout>
   );
 }

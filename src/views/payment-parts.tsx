@@ -146,3 +146,11 @@ export function StatusSelect(p: { id: string; selected: string | undefined; anyL
     </div>
   );
 }
+
+/** The link to the next (older) page of a list, when there is one. */
+export const Pager = (p: { href: string | null }) =>
+  p.href ? (
+    <p class="pager">
+      <a href={p.href}>Older payments →</a>
+    </p>
+  ) : null;

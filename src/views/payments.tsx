@@ -2,7 +2,7 @@
 import type { UserRow } from "../db/schema";
 import { krw } from "./format";
 import { Layout } from "./layout";
-import { Badge, Refunds, StatusSelect, Summary, Timeline, When, type EventJson, type PaymentJson, type RefundJson } from "./payment-parts";
+import { Badge, Pager, Refunds, StatusSelect, Summary, Timeline, When, type EventJson, type PaymentJson, type RefundJson } from "./payment-parts";
 
 export function HistoryPage(v: {
   user: UserRow;
@@ -38,11 +38,7 @@ export function HistoryPage(v: {
           ))}
         </ul>
       )}
-      {v.olderHref ? (
-        <p class="pager">
-          <a href={v.olderHref}>Older payments →</a>
-        </p>
-      ) : null}
+      <Pager href={v.olderHref} />
     </Layout>
   );
 }

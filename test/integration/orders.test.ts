@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
+import { sha256Hex } from "../../src/lib/crypto";
 import { depsFor, observeIamportCalls } from "../../src/services/deps";
 import { call, expectError, json, signUp } from "../helpers/http";
 import { createOrder } from "../helpers/orders";
@@ -145,5 +146,37 @@ describe("GET /api/payments/:merchant_uid", () => {
     const missing = await expectError(await call("GET", `/api/payments/pay_${"0".repeat(32)}`, { token: stranger.token }), 404);
     expect(theirs).toEqual(missing);
     await expectError(await call("GET", "/api/payments/not-an-id", { token: stranger.token }), 404);
+  });
+});
+
+describe("Idempotency-Key claims", () => {
+  const claim = async (userId: string, key: string, body: { name: string; amount: number }, createdAt: number) => {
+    const hash = await sha256Hex(JSON.stringify([body.name, body.amount]));
+    await env.DB.prepare(
+      "INSERT INTO idempotency_keys (user_id, scope, key, request_hash, created_at) VALUES (?, 'POST /api/payments', ?, ?, ?)",
+    )
+      .bind(userId, key, hash, createdAt)
+      .run();
+  };
+
+  it("answers 409 while the first request with the key is still running, creating nothing", async () => {
+    const buyer = await signUp();
+    const body = { name: "Tea", amount: 2_000 };
+    const key = `busy-${crypto.randomUUID()}`;
+    await claim(buyer.user.id, key, body, Date.now());
+    const res = await call("POST", "/api/payments", { token: buyer.token, body, headers: { "idempotency-key": key } });
+    await expectError(res, 409, "request_in_progress");
+    expect(await ordersOf(buyer.user.id)).toBe(0);
+  });
+
+  it("lets a retry take over a claim whose request died, once", async () => {
+    const buyer = await signUp();
+    const body = { name: "Tea", amount: 2_000 };
+    const key = `dead-${crypto.randomUUID()}`;
+    await claim(buyer.user.id, key, body, Date.now() - 5 * 60_000);
+    const headers = { "idempotency-key": key };
+    const first = await createOrder(buyer, body.amount, body.name, headers);
+    expect(await createOrder(buyer, body.amount, body.name, headers)).toEqual(first);
+    expect(await ordersOf(buyer.user.id)).toBe(1);
   });
 });

@@ -309,6 +309,15 @@ describe("complete and cancel: bad input changes nothing", () => {
     await waitForStatus(merchantUid, "paid");
   });
 
+  it("answers a stranger's cancel with 404 and leaves the order open", async () => {
+    const owner = await signUp();
+    const stranger = await signUp();
+    const order = await createOrder(owner, 2_150);
+    await expectError(await call("POST", `/api/payments/${order.merchant_uid}/cancel`, { token: stranger.token }), 404, "not_found");
+    expect(await paymentRow(order.merchant_uid)).toMatchObject({ status: "ready" });
+    expect(await eventsOf(order.merchant_uid)).toEqual([]);
+  });
+
   it("refunds a payment made after its order was cancelled", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 2_200);
