@@ -1,0 +1,21 @@
+import * as z from "zod";
+import { graphemeLength, unsafeCharacter } from "../domain/text";
+
+/**
+ * A text field that may be stored: trimmed, at least `min` and at most `max` characters as people count them,
+ * and refused (400 naming the field) when it holds a control or bidi-override character. Every request field
+ * whose text pocketpay keeps goes through this, so no route can store text the others would refuse.
+ */
+export function safeText(opts: { max: number; min?: number; multiline?: boolean }) {
+  const min = opts.min ?? 1;
+  return z
+    .string({ error: "is required" })
+    .trim()
+    .superRefine((value, ctx) => {
+      const bad = unsafeCharacter(value, { multiline: opts.multiline });
+      if (bad) ctx.addIssue({ code: "custom", message: `must not contain control or direction-override characters (found ${bad})` });
+      const length = graphemeLength(value);
+      if (length < min) ctx.addIssue({ code: "custom", message: min === 1 ? "is required" : `must be at least ${min} characters` });
+      if (length > opts.max) ctx.addIssue({ code: "custom", message: `must be at most ${opts.max} characters` });
+    });
+}
