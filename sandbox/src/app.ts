@@ -8,7 +8,9 @@ import { cancel } from "./routes/cancel";
 import { control } from "./routes/control";
 import { payments } from "./routes/payments";
 import { prepare } from "./routes/prepare";
-import { subscribe } from "./routes/subscribe";
+import { customers } from "./routes/customers";
+import { schedules } from "./routes/schedules";
+import { subscribePayments } from "./routes/subscribe-payments";
 import { tokens } from "./routes/tokens";
 
 /** The emulated Iamport V1 REST API: faults first, then getToken, then everything behind a token. */
@@ -21,7 +23,9 @@ for (const path of ["/payments", "/payments/*", "/subscribe/*"]) api.use(path, r
 api.route("/", prepare);
 api.route("/", cancel);
 api.route("/", payments);
-api.route("/", subscribe);
+api.route("/", customers);
+api.route("/", subscribePayments);
+api.route("/", schedules);
 
 export const app = new Hono<AppEnv>().basePath(BASE_PATH);
 // Control and browser routes are registered first and answer before the API middleware would run.

@@ -32,9 +32,12 @@ export const newCancellationId = (): string => randomFrom(ALNUM, 20);
 
 export const newApplyNum = (): string => randomDigits(8);
 
-/** KG Inicis test-MID transaction ids look like StdpayCARDINIpayTest20240101123456abcd. */
-export function newPgTid(nowMs: number): string {
+/** KG Inicis test-MID transaction ids look like StdpayCARDINIpayTest20240101123456abcd (VBNK for accounts). */
+export function newPgTid(nowMs: number, method: "CARD" | "VBNK" = "CARD"): string {
   const d = new Date(nowMs + 9 * 3600_000); // KST, as Inicis stamps it
   const stamp = d.toISOString().replace(/[-:T]/g, "").slice(0, 14);
-  return `StdpayCARDINIpayTest${stamp}${randomFrom("abcdef0123456789", 6)}`;
+  return `Stdpay${method}INIpayTest${stamp}${randomFrom("abcdef0123456789", 6)}`;
 }
+
+/** A virtual account number: 14 digits, the shape most Korean banks issue. */
+export const newVbankNum = (): string => randomDigits(14);

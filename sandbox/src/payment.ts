@@ -84,8 +84,22 @@ export const DEFAULT_CARD: CardInfo = {
   card_type: 0,
 };
 
+/** What a declining test card's charges fail with (a KG Inicis limit refusal). */
+export const DECLINE_REASON = "[3011] 카드 한도 초과";
+
 export function receiptUrl(pgTid: string): string {
   return `https://iniweb.inicis.com/DefaultWebApp/mall/cr/cm/mCmReceipt_head.jsp?noTid=${pgTid}&noMethod=1`;
+}
+
+/** A virtual account issued for a `vbank` payment (the Payment's vbank_* fields). */
+export interface VbankAccount {
+  code: string;
+  name: string;
+  num: string;
+  holder: string;
+  /** Deposit deadline, unix seconds. */
+  date: number;
+  issuedAt: number;
 }
 
 export interface NewPayment {
@@ -104,14 +118,32 @@ export interface NewPayment {
   failReason?: string | null;
   card?: CardInfo;
   customerUid?: string | null;
+  /** The MID that took the payment; billing keys report their own (INIBillTst), the window INIpayTest. */
+  pgId?: string;
+  /** Set for `pay_method: "vbank"`: the payment is `ready` until the deposit arrives. */
+  vbank?: VbankAccount;
+}
+
+/** The time GET /payments/status/{status} searches a payment by: that of its current status. */
+export function statusAt(p: Payment): number {
+  switch (p.status) {
+    case "paid":
+      return p.paid_at;
+    case "failed":
+      return p.failed_at;
+    case "cancelled":
+      return p.cancelled_at;
+    default:
+      return p.started_at;
+  }
 }
 
 export function newPayment(p: NewPayment): Payment {
   const now = Math.floor(p.nowMs / 1000);
   const paid = p.status === "paid";
   const failed = p.status === "failed";
-  // A ready payment has not reached the PG yet, so it has no transaction id.
-  const pgTid = p.status === "ready" ? null : newPgTid(p.nowMs);
+  // A ready card payment has not reached the PG yet, so it has no transaction id; an issued account has one.
+  const pgTid = p.vbank ? newPgTid(p.nowMs, "VBNK") : p.status === "ready" ? null : newPgTid(p.nowMs);
   const card = paid ? (p.card ?? DEFAULT_CARD) : null;
   return {
     imp_uid: p.impUid,
@@ -121,7 +153,7 @@ export function newPayment(p: NewPayment): Payment {
     pg_provider: "html5_inicis",
     emb_pg_provider: null,
     pg_tid: pgTid,
-    pg_id: "INIpayTest",
+    pg_id: p.pgId ?? "INIpayTest",
     // false on purpose: pocketpay's verification rejects sandbox:true in production mode, and the local
     // config runs the production code path against this emulator; it has no "test channel" to flag.
     sandbox: false,
@@ -138,12 +170,12 @@ export function newPayment(p: NewPayment): Payment {
     card_quota: 0,
     card_number: card?.card_number ?? null,
     card_type: card?.card_type ?? null,
-    vbank_code: null,
-    vbank_name: null,
-    vbank_num: null,
-    vbank_holder: null,
-    vbank_date: 0,
-    vbank_issued_at: 0,
+    vbank_code: p.vbank?.code ?? null,
+    vbank_name: p.vbank?.name ?? null,
+    vbank_num: p.vbank?.num ?? null,
+    vbank_holder: p.vbank?.holder ?? null,
+    vbank_date: p.vbank?.date ?? 0,
+    vbank_issued_at: p.vbank?.issuedAt ?? 0,
     name: p.name ?? null,
     amount: p.amount,
     cancel_amount: 0,
@@ -160,7 +192,7 @@ export function newPayment(p: NewPayment): Payment {
     paid_at: paid ? now : 0,
     failed_at: failed ? now : 0,
     cancelled_at: 0,
-    fail_reason: failed ? (p.failReason ?? "[3011] 카드 한도 초과") : null,
+    fail_reason: failed ? (p.failReason ?? DECLINE_REASON) : null,
     cancel_reason: null,
     receipt_url: paid && pgTid ? receiptUrl(pgTid) : null,
     cancel_history: [],
@@ -206,6 +238,10 @@ export interface CallbackPayload {
   card_number?: string | null;
   card_quota?: number;
   emb_pg_provider?: string | null;
+  vbank_num?: string | null;
+  vbank_name?: string | null;
+  vbank_holder?: string | null;
+  vbank_date?: number;
 }
 
 export function callbackFromPayment(p: Payment, error?: { code: string; msg: string }): CallbackPayload {
@@ -223,7 +259,8 @@ export function callbackFromPayment(p: Payment, error?: { code: string; msg: str
     merchant_uid: p.merchant_uid,
     error_code: error?.code ?? null,
     error_msg: error?.msg ?? null,
-    paid_amount: p.status === "paid" ? p.amount : 0,
+    // An issued account reports the amount to deposit (sandbox choice; see README).
+    paid_amount: p.status === "paid" || p.vbank_num !== null ? p.amount : 0,
     status: p.status,
     pay_method: p.pay_method,
     pg_provider: p.pg_provider,
@@ -244,6 +281,9 @@ export function callbackFromPayment(p: Payment, error?: { code: string; msg: str
     card_number: p.card_number,
     card_quota: p.card_quota,
     emb_pg_provider: p.emb_pg_provider,
+    ...(p.pay_method === "vbank"
+      ? { vbank_num: p.vbank_num, vbank_name: p.vbank_name, vbank_holder: p.vbank_holder, vbank_date: p.vbank_date }
+      : {}),
   };
 }
 

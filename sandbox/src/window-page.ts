@@ -9,6 +9,9 @@ export interface WindowView {
   amount: number | null;
   currency: string;
   buyerEmail: string | null;
+  /** A virtual account asks for a bank and issues an account instead of approving a charge. */
+  payMethod: "card" | "vbank";
+  banks: ReadonlyArray<{ code: string; name: string }>;
   /** Set when a pre-check failed: the page reports it at once and shows no buttons. */
   failure: CallbackPayload | null;
   config: {
@@ -42,6 +45,10 @@ dt{color:#6b7280;font-size:14px}
 dd{margin:0;text-align:right;font-size:15px;word-break:break-all}
 dd.amount{font-size:22px;font-weight:700}
 .actions{display:grid;gap:10px}
+.field{display:grid;gap:6px;margin:0 0 16px}
+label{font-size:14px;color:#374151;font-weight:600}
+select{font:inherit;font-size:16px;min-height:48px;border-radius:10px;border:1px solid #9ca3af;background:#fff;padding:0 12px}
+select:focus-visible{outline:3px solid #2563eb;outline-offset:2px}
 button{font:inherit;font-size:16px;min-height:48px;border-radius:10px;border:1px solid transparent;cursor:pointer;width:100%}
 button:focus-visible{outline:3px solid #2563eb;outline-offset:2px}
 button[disabled]{opacity:.5;cursor:wait}
@@ -60,6 +67,7 @@ const SCRIPT = `
   var cfg = JSON.parse(document.getElementById("sbx-config").textContent);
   var status = document.getElementById("status");
   var buttons = Array.prototype.slice.call(document.querySelectorAll("button[data-action]"));
+  var bank = document.getElementById("bank");
 
   function say(text, isError) { status.textContent = text; status.className = isError ? "error" : ""; }
 
@@ -84,7 +92,8 @@ const SCRIPT = `
     if (window.opener && !window.opener.closed) {
       window.opener.postMessage({ type: "pocketpay-sandbox-iamport:result", nonce: cfg.nonce, payload: payload }, cfg.origin);
       setTimeout(function () { window.close(); }, 50);
-      say(payload.success ? "결제가 완료되었습니다. 창을 닫아주세요." : (payload.error_msg || "결제에 실패하였습니다."), !payload.success);
+      var done = payload.vbank_num ? "가상계좌가 발급되었습니다: " + payload.vbank_name + " " + payload.vbank_num : "결제가 완료되었습니다. 창을 닫아주세요.";
+      say(payload.success ? done : (payload.error_msg || "결제에 실패하였습니다."), !payload.success);
     } else {
       say("결제창을 연 페이지를 찾을 수 없습니다. 결과: " + (payload.success ? "결제 완료" : payload.error_msg), true);
     }
@@ -92,16 +101,18 @@ const SCRIPT = `
 
   function act(action) {
     buttons.forEach(function (b) { b.disabled = true; });
+    if (bank) bank.disabled = true;
     say("처리 중…", false);
     fetch("__window/act", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ p: cfg.p, imp: cfg.imp, action: action, mode: cfg.mode })
+      body: JSON.stringify({ p: cfg.p, imp: cfg.imp, action: action, mode: cfg.mode, bank: bank ? bank.value : undefined })
     }).then(function (res) {
       if (!res.ok) throw new Error("HTTP " + res.status);
       return res.json();
     }).then(deliver).catch(function (e) {
       buttons.forEach(function (b) { b.disabled = false; });
+      if (bank) bank.disabled = false;
       say("요청에 실패하였습니다. 다시 시도해주세요. (" + e.message + ")", true);
     });
   }
@@ -132,13 +143,16 @@ export function renderWindow(v: WindowView) {
     <dt>상품명</dt><dd>${v.name ?? "-"}</dd>
     <dt>결제금액</dt><dd class="amount">${amount}</dd>
     <dt>주문번호</dt><dd>${v.merchantUid ?? "-"}</dd>
+    <dt>결제수단</dt><dd>${v.payMethod === "vbank" ? "가상계좌" : "신용카드"}</dd>
     <dt>가맹점</dt><dd>${v.impCode}</dd>
     ${v.buyerEmail ? html`<dt>구매자</dt><dd>${v.buyerEmail}</dd>` : ""}
   </dl>
   ${
     v.failure
       ? html`<p class="error" role="alert">${v.failure.error_msg} (${v.failure.error_code})</p>`
-      : html`<div class="actions" role="group" aria-label="결제 선택">
+      : v.payMethod === "vbank"
+        ? vbankActions(v.banks)
+        : html`<div class="actions" role="group" aria-label="결제 선택">
     <button type="button" class="approve" data-action="approve" autofocus>결제 승인</button>
     <button type="button" class="decline" data-action="decline">카드 거절</button>
     <button type="button" class="close" data-action="close">창 닫기</button>
@@ -150,4 +164,18 @@ export function renderWindow(v: WindowView) {
 <script nonce="${v.cspNonce}">${raw(SCRIPT)}</script>
 </body>
 </html>`;
+}
+
+/** The buyer picks the bank to deposit at; the account (number, deadline) comes back in the result. */
+function vbankActions(banks: WindowView["banks"]) {
+  return html`<div class="field">
+    <label for="bank">입금 은행</label>
+    <select id="bank" name="bank" autofocus>
+      ${banks.map((b) => html`<option value="${b.code}">${b.name}</option>`)}
+    </select>
+  </div>
+  <div class="actions" role="group" aria-label="가상계좌 선택">
+    <button type="button" class="approve" data-action="approve">가상계좌 발급</button>
+    <button type="button" class="close" data-action="close">창 닫기</button>
+  </div>`;
 }

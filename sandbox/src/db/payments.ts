@@ -1,4 +1,4 @@
-import type { Payment, PaymentStatus } from "../payment";
+import { statusAt, type Payment, type PaymentStatus } from "../payment";
 
 export type WebhookFormat = "json" | "form";
 
@@ -17,8 +17,8 @@ export async function insertPaymentUnlessPaid(db: D1Database, p: Payment, format
   const res = await db
     .prepare(
       `INSERT INTO sandbox_payments
-         (imp_uid, merchant_uid, status, amount, cancel_amount, started_at, paid_at, updated_at, customer_uid, webhook_format, data)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9, ?10
+         (imp_uid, merchant_uid, status, amount, cancel_amount, started_at, paid_at, updated_at, customer_uid, webhook_format, data, status_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9, ?10, ?11
        WHERE NOT EXISTS (
          SELECT 1 FROM sandbox_payments WHERE merchant_uid = ?2 AND status IN ('paid', 'cancelled'))`,
     )
@@ -33,6 +33,7 @@ export async function insertPaymentUnlessPaid(db: D1Database, p: Payment, format
       p.customer_uid,
       format,
       JSON.stringify(p),
+      statusAt(p),
     )
     .run();
   return res.meta.changes === 1;
@@ -73,14 +74,6 @@ export async function findByMerchant(
   return results.map(parseRow);
 }
 
-export async function listByCustomer(db: D1Database, customerUid: string): Promise<Payment[]> {
-  const { results } = await db
-    .prepare("SELECT data, webhook_format FROM sandbox_payments WHERE customer_uid = ? ORDER BY started_at DESC, seq DESC")
-    .bind(customerUid)
-    .all<Row>();
-  return results.map(parseRow);
-}
-
 /**
  * Compare-and-set: writes `next` only if the stored row still has the status and cancel_amount the caller read.
  * D1 has no interactive transactions; this is what keeps concurrent cancels from over-refunding.
@@ -93,7 +86,7 @@ export async function casUpdatePayment(
 ): Promise<boolean> {
   const res = await db
     .prepare(
-      `UPDATE sandbox_payments SET status = ?, cancel_amount = ?, paid_at = ?, updated_at = ?, data = ?
+      `UPDATE sandbox_payments SET status = ?, cancel_amount = ?, paid_at = ?, updated_at = ?, data = ?, status_at = ?
        WHERE imp_uid = ? AND status = ? AND cancel_amount = ?`,
     )
     .bind(
@@ -102,10 +95,98 @@ export async function casUpdatePayment(
       next.paid_at,
       updatedAt,
       JSON.stringify(next),
+      statusAt(next),
       next.imp_uid,
       expected.status,
       expected.cancel_amount,
     )
+    .run();
+  return res.meta.changes === 1;
+}
+
+export interface Slice {
+  offset: number;
+  limit: number;
+}
+
+/** One page of a filtered list and the filter's total, in one round trip. */
+async function paged(
+  db: D1Database,
+  where: string,
+  args: unknown[],
+  order: string,
+  slice: Slice,
+): Promise<{ total: number; list: Payment[] }> {
+  const [count, rows] = await db.batch<{ n?: number; data?: string }>([
+    db.prepare(`SELECT count(*) AS n FROM sandbox_payments WHERE ${where}`).bind(...args),
+    db
+      .prepare(`SELECT data FROM sandbox_payments WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .bind(...args, slice.limit, slice.offset),
+  ]);
+  return {
+    total: count?.results[0]?.n ?? 0,
+    list: (rows?.results ?? []).map((r) => JSON.parse(r.data ?? "null") as Payment),
+  };
+}
+
+const orderBy = (sorting: string | undefined) => SORTS[sorting ?? "-started"] ?? (SORTS["-started"] as string);
+
+/** GET /payments/findAll/{merchant_uid}/{status}: every attempt for the order. */
+export function pageByMerchant(
+  db: D1Database,
+  merchantUid: string,
+  status: PaymentStatus | undefined,
+  sorting: string | undefined,
+  slice: Slice,
+) {
+  return status
+    ? paged(db, "merchant_uid = ? AND status = ?", [merchantUid, status], orderBy(sorting), slice)
+    : paged(db, "merchant_uid = ?", [merchantUid], orderBy(sorting), slice);
+}
+
+/** GET /payments/status/{status}: each payment searched by the time of its current status, from <= t <= to. */
+export function pageByStatus(
+  db: D1Database,
+  status: PaymentStatus | "all",
+  range: { from: number; to: number },
+  sorting: string | undefined,
+  slice: Slice,
+) {
+  return status === "all"
+    ? paged(db, "status_at BETWEEN ? AND ?", [range.from, range.to], orderBy(sorting), slice)
+    : paged(db, "status = ? AND status_at BETWEEN ? AND ?", [status, range.from, range.to], orderBy(sorting), slice);
+}
+
+/** GET /subscribe/customers/{customer_uid}/payments, newest first. */
+export function pageByCustomer(db: D1Database, customerUid: string, slice: Slice) {
+  return paged(db, "customer_uid = ?", [customerUid], "started_at DESC, seq DESC", slice);
+}
+
+/** Which of these orders already have a paid (or since-cancelled) payment. */
+export async function paidMerchantUids(db: D1Database, merchantUids: string[]): Promise<string[]> {
+  if (merchantUids.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `SELECT DISTINCT merchant_uid FROM sandbox_payments
+       WHERE status IN ('paid', 'cancelled') AND merchant_uid IN (${merchantUids.map(() => "?").join(",")})`,
+    )
+    .bind(...merchantUids)
+    .all<{ merchant_uid: string }>();
+  return results.map((r) => r.merchant_uid);
+}
+
+/**
+ * A virtual account's deposit: ready → paid, unless another payment of the same order was paid meanwhile (one
+ * statement, so a card approval racing the deposit cannot leave the order paid twice).
+ */
+export async function markDeposited(db: D1Database, next: Payment): Promise<boolean> {
+  const res = await db
+    .prepare(
+      `UPDATE sandbox_payments SET status = 'paid', paid_at = ?1, updated_at = ?1, status_at = ?1, data = ?2
+       WHERE imp_uid = ?3 AND status = 'ready' AND NOT EXISTS (
+         SELECT 1 FROM sandbox_payments WHERE merchant_uid = ?4 AND status IN ('paid', 'cancelled'))`,
+    )
+    .bind(next.paid_at, JSON.stringify(next), next.imp_uid, next.merchant_uid)
     .run();
   return res.meta.changes === 1;
 }

@@ -6,6 +6,7 @@ const TABLES = [
   "sandbox_faults",
   "sandbox_webhooks",
   "sandbox_clock",
+  "sandbox_schedules",
 ];
 
 export async function resetAll(db: D1Database): Promise<void> {

@@ -4,9 +4,10 @@ import { BASE_PATH, type AppEnv } from "../env";
 import { nowMs } from "../clock";
 import { newToken } from "../ids";
 import { parse, readBody } from "../input";
-import { preFailure, SDK_ERRORS, type CallbackPayload } from "../payment";
+import { DECLINE_REASON, preFailure, SDK_ERRORS, type CallbackPayload } from "../payment";
 import { sdkScript } from "../sdk-script";
 import { checkout, precheck, type OrderParams } from "../services/checkout";
+import { BANKS, openAccount } from "../vbank";
 import { renderWindow } from "../window-page";
 
 /** The browser side: the SDK script, the payment window, and the window's own JSON endpoint. */
@@ -35,6 +36,8 @@ const RequestPayParams = z.looseObject({
   buyer_postcode: optText(8),
   custom_data: z.unknown().optional(),
   m_redirect_url: optText(2000),
+  // YYYYMMDD, YYYY-MM-DD or with a time (vbank only).
+  vbank_due: z.union([z.string().max(20), z.number()]).nullish(),
 });
 type RequestPay = z.output<typeof RequestPayParams>;
 
@@ -77,6 +80,7 @@ const toOrder = (p: RequestPay, c: Context<AppEnv>, mode: string): OrderParams =
         : JSON.stringify(p.custom_data),
   userAgent: c.req.header("user-agent") ?? null,
   channel: mode === "redirect" ? "mobile" : "pc",
+  vbankDue: p.vbank_due,
 });
 
 function isOrigin(v: string | undefined): v is string {
@@ -99,6 +103,13 @@ browser.get("/window", async (c) => {
   }
   // Validate with the server before any button is shown: nothing is created for a refused request.
   if (!failure && params) failure = await precheck(c.env.SANDBOX_DB, toOrder(params, c, mode));
+  const vbank = params?.pay_method === "vbank";
+  if (!failure && params && vbank) {
+    const opened = openAccount(await nowMs(c), null, params.vbank_due);
+    if (!opened.ok) {
+      failure = preFailure(params.merchant_uid, SDK_ERRORS.badParams.code, `${SDK_ERRORS.badParams.msg} (${opened.reason})`);
+    }
+  }
 
   const cspNonce = newToken();
   c.header(
@@ -116,6 +127,8 @@ browser.get("/window", async (c) => {
       amount: params?.amount ?? null,
       currency: params?.currency ?? "KRW",
       buyerEmail: params?.buyer_email ?? null,
+      payMethod: vbank ? "vbank" : "card",
+      banks: BANKS,
       failure,
       config: {
         mode,
@@ -135,6 +148,8 @@ const ActBody = z.object({
   imp: z.string().max(100),
   action: z.enum(["approve", "decline", "close"]),
   mode: z.enum(["popup", "redirect"]).default("popup"),
+  // vbank: the bank picked in the window.
+  bank: z.string().max(3).optional(),
 });
 
 // The window's buttons. Re-runs every check: state may have changed since the window opened.
@@ -145,10 +160,14 @@ browser.post("/__window/act", async (c) => {
   if (b.imp !== c.env.SANDBOX_IMP_CODE) {
     return c.json(preFailure(read.params.merchant_uid, SDK_ERRORS.badImpCode.code, SDK_ERRORS.badImpCode.msg));
   }
+  const order = toOrder(read.params, c, b.mode);
+  // For a virtual account, "approve" is the account being issued; the payment is paid at the deposit.
+  const approved = order.payMethod === "vbank" ? "ready" : "paid";
   const payload = await checkout(c.env, c.executionCtx, await nowMs(c), {
-    ...toOrder(read.params, c, b.mode),
-    outcome: b.action === "approve" ? "paid" : b.action === "decline" ? "failed" : "closed",
-    failReason: "[3011] 카드 한도 초과",
+    ...order,
+    outcome: b.action === "approve" ? approved : b.action === "decline" ? "failed" : "closed",
+    bankCode: b.bank,
+    failReason: DECLINE_REASON,
   });
   return c.json(payload);
 });

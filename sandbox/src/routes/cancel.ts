@@ -16,7 +16,12 @@ const CancelBody = z.object({
   // null/absent skips the check, as documented.
   checksum: optNum.pipe(z.number().nonnegative().optional()),
   reason: optStr(256),
-  // Accepted and ignored: the sandbox only has card payments.
+  // Where a paid virtual account is refunded to (required for vbank).
+  refund_holder: optStr(16),
+  refund_bank: optStr(4),
+  refund_account: optStr(16),
+  refund_tel: optStr(16),
+  // Accepted and ignored: the sandbox has no tax split.
   tax_free: optNum,
   vat_amount: optNum,
   enable_webhook: bool.optional(),
@@ -32,6 +37,7 @@ cancel.post("/payments/cancel", async (c) => {
     reason: b.reason,
     // API cancels notify only when asked (enable_webhook, added 2026-07).
     webhook: b.enable_webhook ?? false,
+    refundAccount: { holder: b.refund_holder, bank: b.refund_bank, account: b.refund_account },
   });
   if (!result.ok) return envelopeError(c, result.httpStatus, result.code, result.message);
   return ok(c, publicPayment(result.payment));

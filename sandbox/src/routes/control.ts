@@ -7,10 +7,12 @@ import { getPayment, getWebhookFormat } from "../db/payments";
 import { resetAll } from "../db/reset";
 import { listWebhooks } from "../db/webhooks";
 import { envelopeError, IamportError, MSG, ok } from "../envelope";
-import { bool, num, parse, readBody } from "../input";
+import { bool, int, num, parse, readBody } from "../input";
 import { publicPayment } from "../payment";
 import { cancelPayment } from "../services/cancel";
 import { checkout } from "../services/checkout";
+import { runDueSchedules } from "../services/schedules";
+import { deposit, expire } from "../services/vbank";
 import { sendWebhook } from "../webhooks";
 
 /** Test and demo hooks. No auth: the sandbox only exists in local dev and tests. */
@@ -34,6 +36,9 @@ const PayBody = z.object({
   buyer_tel: z.string().max(16).optional(),
   custom_data: z.unknown().optional(),
   fail_reason: z.string().max(200).optional(),
+  // pay_method "vbank" with outcome "ready": the account is issued at this bank, due by vbank_due.
+  vbank_code: z.string().max(3).optional(),
+  vbank_due: z.union([z.string().max(20), z.number()]).optional(),
   skip_prepare_check: bool.optional(),
   webhook: WebhookPlan.optional(),
   webhook_format: z.enum(["json", "form"]).optional(),
@@ -53,6 +58,8 @@ control.post("/pay", async (c) => {
     userAgent: c.req.header("user-agent") ?? null,
     outcome: b.outcome,
     failReason: b.fail_reason,
+    bankCode: b.vbank_code,
+    vbankDue: b.vbank_due,
     skipPrepareCheck: b.skip_prepare_check,
     webhook: b.webhook,
     webhookFormat: b.webhook_format,
@@ -75,9 +82,47 @@ control.post("/cancel", async (c) => {
     amount: b.amount,
     reason: b.reason ?? "관리자 콘솔 취소",
     webhook: b.webhook ?? true,
+    refundAccount: "not_required",
   });
   if (!result.ok) return envelopeError(c, result.httpStatus, result.code, result.message);
   return ok(c, publicPayment(result.payment));
+});
+
+const DepositBody = z.object({
+  imp_uid: z.string().min(1).max(32),
+  amount: num.optional(),
+  webhook: z.boolean().optional(),
+});
+
+// The buyer's bank transfer into an issued virtual account: `paid`, with a `paid` webhook unless webhook: false.
+control.post("/vbank/deposit", async (c) => {
+  const b = parse(DepositBody, await readBody(c));
+  const p = await deposit(c.env, c.executionCtx, await nowMs(c), { imp_uid: b.imp_uid, amount: b.amount, webhook: b.webhook ?? true });
+  return ok(c, publicPayment(p));
+});
+
+// The deposit deadline passes now (without moving the shared clock): the account can no longer be paid.
+control.post("/vbank/expire", async (c) => {
+  const b = parse(z.object({ imp_uid: z.string().min(1).max(32) }), await readBody(c));
+  return ok(c, publicPayment(await expire(c.env, await nowMs(c), b.imp_uid)));
+});
+
+const RunBody = z.object({
+  customer_uid: z.string().min(1).max(80).optional(),
+  merchant_uid: z.union([z.string().min(1).max(40), z.array(z.string().min(1).max(40)).min(1).max(100)]).optional(),
+  until: int.optional(),
+});
+
+// Iamport's scheduler, on demand: runs the schedules due by `until` (default: the sandbox's now). `until` and the
+// customer/merchant filter let one test run its own schedules without moving the clock every test shares.
+control.post("/schedules/run", async (c) => {
+  const b = parse(RunBody, await readBody(c));
+  const now = await nowMs(c);
+  const executed = await runDueSchedules(c.env, c.executionCtx, now, b.until ?? Math.floor(now / 1000), {
+    customerUid: b.customer_uid,
+    merchantUids: typeof b.merchant_uid === "string" ? [b.merchant_uid] : b.merchant_uid,
+  });
+  return c.json({ executed });
 });
 
 const ResendBody = z.object({
@@ -147,10 +192,13 @@ const clockView = async (c: Context<AppEnv>) => {
 
 control.get("/clock", async (c) => c.json(await clockView(c)));
 
+// Moving the clock is time passing: the schedules that fall due run, as Iamport's scheduler would run them.
 control.post("/clock", async (c) => {
   const b = parse(z.object({ advance_seconds: z.number().int().min(0).max(10 * 365 * 86400) }), await readBody(c));
-  await advanceClock(c.env.SANDBOX_DB, b.advance_seconds);
-  return c.json(await clockView(c));
+  const offset = await advanceClock(c.env.SANDBOX_DB, b.advance_seconds);
+  const now = Date.now() + offset;
+  const executed = await runDueSchedules(c.env, c.executionCtx, now, Math.floor(now / 1000));
+  return c.json({ ...(await clockView(c)), schedules_executed: executed.length });
 });
 
 control.delete("/clock", async (c) => {

@@ -12,6 +12,11 @@ export interface CancelRequest {
   checksum?: number;
   reason?: string;
   webhook: boolean;
+  /**
+   * A paid virtual account is refunded to a bank account the caller names (refund_holder, refund_bank,
+   * refund_account); an API cancel without one is refused. The console asks for it on its own form.
+   */
+  refundAccount?: { holder?: string; bank?: string; account?: string } | "not_required";
 }
 
 /** Refusals come back as HTTP 200 + code 1, like the real API; only missing ids are a 400. */
@@ -47,6 +52,10 @@ export async function cancelPayment(
     if (!current) return refuse(MSG.cancelNotFound);
     if (current.status === "cancelled") return refuse(MSG.alreadyCancelled);
     if (current.status !== "paid") return refuse(MSG.notPaid);
+    const refundTo = req.refundAccount;
+    if (current.pay_method === "vbank" && refundTo !== "not_required" && !(refundTo?.holder && refundTo.bank && refundTo.account)) {
+      return refuse(MSG.vbankRefundAccount);
+    }
 
     const balance = money(current.amount - current.cancel_amount);
     if (req.checksum !== undefined && money(req.checksum) !== balance) return refuse(MSG.checksumMismatch);

@@ -2,7 +2,16 @@ import type { Background, Env } from "../env";
 import { getPrepared } from "../db/prepared";
 import { findByMerchant, insertPaymentUnlessPaid, type WebhookFormat } from "../db/payments";
 import { newImpUid } from "../ids";
-import { callbackFromPayment, newPayment, preFailure, SDK_ERRORS, type CallbackPayload, type NewPayment } from "../payment";
+import {
+  callbackFromPayment,
+  newPayment,
+  preFailure,
+  SDK_ERRORS,
+  type CallbackPayload,
+  type NewPayment,
+  type VbankAccount,
+} from "../payment";
+import { openAccount } from "../vbank";
 import { sendWebhook } from "../webhooks";
 
 export type WebhookPlan = "once" | "none" | { duplicates: number } | { delay_ms: number };
@@ -17,13 +26,20 @@ export interface OrderParams {
   customData?: string | null;
   userAgent?: string | null;
   channel?: "pc" | "mobile";
+  /** `vbank_due` from request_pay (vbank only). */
+  vbankDue?: string | number | null;
 }
 
-/** What the buyer does in the payment window. `closed` creates nothing; `ready` leaves an abandoned attempt. */
+/**
+ * What the buyer does in the payment window. `closed` creates nothing; `ready` leaves an abandoned attempt, or, for
+ * `pay_method: "vbank"`, issues the virtual account (the payment stays `ready` until the deposit).
+ */
 export type BuyerAction = "paid" | "failed" | "ready" | "closed";
 
 export interface CheckoutRequest extends OrderParams {
   outcome: BuyerAction;
+  /** vbank: the bank the buyer chose (금융결제원 code). */
+  bankCode?: string | null;
   failReason?: string;
   skipPrepareCheck?: boolean;
   webhook?: WebhookPlan;
@@ -68,6 +84,17 @@ export async function checkout(
   const refused = await precheck(env.SANDBOX_DB, req, req.skipPrepareCheck);
   if (refused) return refused;
 
+  let account: VbankAccount | undefined;
+  if (req.payMethod === "vbank") {
+    // A virtual account is never paid in the window: the deposit comes later (__control/vbank/deposit).
+    if (req.outcome === "paid") return badParams(req.merchantUid, "outcome");
+    if (req.outcome === "ready") {
+      const opened = openAccount(nowMs, req.bankCode, req.vbankDue);
+      if (!opened.ok) return badParams(req.merchantUid, opened.reason);
+      account = opened.account;
+    }
+  }
+
   const payment = newPayment({
     impUid: newImpUid(),
     merchantUid: req.merchantUid,
@@ -82,6 +109,7 @@ export async function checkout(
     customData: req.customData,
     userAgent: req.userAgent,
     failReason: req.failReason,
+    vbank: account,
   });
   const format = req.webhookFormat ?? "json";
   // The precheck above can race with another approval; the conditional insert is the real guard.
@@ -89,8 +117,8 @@ export async function checkout(
     return preFailure(req.merchantUid, SDK_ERRORS.alreadyPaid.code, SDK_ERRORS.alreadyPaid.msg);
   }
 
-  // Iamport notifies approvals; ordinary failures and abandoned windows send nothing unless asked.
-  const plan = req.webhook ?? (payment.status === "paid" ? "once" : "none");
+  // Iamport notifies approvals and issued accounts; ordinary failures and abandoned windows send nothing unless asked.
+  const plan = req.webhook ?? (payment.status === "paid" || account ? "once" : "none");
   if (plan !== "none") {
     await sendWebhook(
       env,
@@ -105,9 +133,13 @@ export async function checkout(
     );
   }
 
-  if (payment.status === "paid") return callbackFromPayment(payment);
+  // An issued account is a success for the callback ("결제 승인 또는 가상계좌 발급에 성공한 경우").
+  if (payment.status === "paid" || account) return callbackFromPayment(payment);
   if (payment.status === "failed") {
     return callbackFromPayment(payment, { code: SDK_ERRORS.declined.code, msg: payment.fail_reason ?? "카드 거절" });
   }
   return callbackFromPayment(payment, SDK_ERRORS.userClosed);
 }
+
+const badParams = (merchantUid: string, field: string) =>
+  preFailure(merchantUid, SDK_ERRORS.badParams.code, `${SDK_ERRORS.badParams.msg} (${field})`);

@@ -1,59 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-
-// Drives the sandbox Worker directly through the app's service binding, the way the app's Iamport client does.
-// State is shared with every other test file: ids are unique per test and faults target unique paths.
-const BASE = "http://sandbox.local/sandbox/iamport";
-const KEY = { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret_0123456789abcdef" };
-
-async function sbx(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (body !== undefined) {
-    if (typeof body === "string") init.body = body;
-    else {
-      init.body = JSON.stringify(body);
-      (init.headers as Record<string, string>)["content-type"] = "application/json";
-    }
-  }
-  const res = await env.IAMPORT_SANDBOX!.fetch(new Request(BASE + path, init));
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text, headers: res.headers };
-}
-
-const uid = (p = "sbx") => `${p}_${crypto.randomUUID().replace(/-/g, "").slice(0, 24)}`;
-
-async function token(): Promise<string> {
-  const res = await sbx("POST", "/users/getToken", KEY);
-  expect(res.status).toBe(200);
-  return res.json.response.access_token;
-}
-
-async function api(method: string, path: string, body?: unknown) {
-  return sbx(method, path, body, { authorization: await token() });
-}
-
-async function paid(amount = 12_000, extra: Record<string, unknown> = {}) {
-  const merchant_uid = uid();
-  const res = await sbx("POST", "/__control/pay", { merchant_uid, amount, outcome: "paid", webhook: "none", ...extra });
-  expect(res.json.success).toBe(true);
-  return { merchant_uid, imp_uid: res.json.imp_uid as string };
-}
-
-async function settledWebhooks(merchantUid: string, count: number) {
-  for (let i = 0; i < 50; i++) {
-    const res = await sbx("GET", `/__control/webhooks?merchant_uid=${encodeURIComponent(merchantUid)}`);
-    const list = res.json.webhooks as any[];
-    if (list.length >= count && list.every((w) => w.outcome !== "pending")) return list;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("webhooks never settled");
-}
+import { api, KEY, paid, sbx, settledWebhooks, token, uid } from "./client";
 
 describe("sandbox tokens", () => {
   it("returns the same 40-hex token with the same expiry while it is valid", async () => {
@@ -268,7 +214,7 @@ describe("sandbox faults", () => {
 });
 
 describe("sandbox billing", () => {
-  it("issues a key and charges it; an unknown customer is refused with code 1", async () => {
+  it("issues a key and charges it; an unknown customer is refused", async () => {
     const customer_uid = uid("cust");
     const key = await api("POST", `/subscribe/customers/${customer_uid}`, {
       card_number: "5107-3700-1234-5678",
@@ -285,7 +231,8 @@ describe("sandbox billing", () => {
       amount: 1,
       name: "x",
     });
-    expect(unknown.json).toEqual({ code: 1, message: "등록되지 않은 구매자입니다.", response: null });
+    // IAMPORTER test/payment.test.js (message); iamport-rest-client-python#19 (code -1).
+    expect(unknown.json).toEqual({ code: -1, message: "등록되지 않은 구매자입니다.", response: null });
   });
 });
 
