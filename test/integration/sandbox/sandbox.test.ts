@@ -266,4 +266,27 @@ describe("sandbox browser side", () => {
     expect(bad.status).toBe(400);
     expect((await api("POST", "/payments/prepare", { merchant_uid: "x".repeat(41), amount: 1 })).status).toBe(400);
   });
+
+  it("words validation errors as Iamport does, in Korean, with the validator's detail left to the log", async () => {
+    // Iamport's own pattern: `imp_key, imp_secret 파라메터가 누락되었습니다.` (reference §2).
+    const long = await api("POST", "/payments/prepare", { merchant_uid: "x".repeat(41), amount: 1 });
+    expect(long.json).toEqual({ code: -1, message: "merchant_uid 파라메터가 올바르지 않습니다.", response: null });
+    const missing = await api("POST", "/payments/prepare", { merchant_uid: uid() });
+    expect(missing.json).toEqual({ code: -1, message: "amount 파라메터가 누락되었습니다.", response: null });
+    const nested = await api("POST", "/subscribe/payments/schedule", {
+      customer_uid: uid("nobody"),
+      card_number: "4111-1111-1111-1111",
+      expiry: "2099-12",
+      schedules: [{ merchant_uid: uid(), schedule_at: "soon", amount: 1, name: "x" }],
+    });
+    expect(nested.json.message).toBe("schedules[0].schedule_at 파라메터가 올바르지 않습니다.");
+    for (const res of [long, missing, nested]) expect(res.json.message).not.toMatch(/Invalid|expected|Too big/);
+    // Keys that name an object's prototype are taken as plain keys, never walked into.
+    const form = new URLSearchParams({ "__proto__[polluted]": "1", "constructor[prototype][x]": "1", merchant_uid: uid(), amount: "100" });
+    const prepared = await sbx("POST", "/payments/prepare", form.toString(), {
+      authorization: await token(),
+      "content-type": "application/x-www-form-urlencoded",
+    });
+    expect(prepared.json).toMatchObject({ code: 0, response: { amount: 100 } });
+  });
 });
