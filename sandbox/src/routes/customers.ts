@@ -14,7 +14,7 @@ import { issueKey } from "../services/billing-keys";
 /** Billing keys: /subscribe/customers (schema tag subscribe.customer). */
 export const customers = new Hono<AppEnv>();
 
-export const CustomerFields = {
+const CustomerFields = {
   customer_id: optStr(100),
   customer_name: optStr(20),
   customer_tel: optStr(20),
