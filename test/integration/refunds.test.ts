@@ -157,7 +157,8 @@ describe("full and partial refunds", () => {
       }
     }
     expect(attempts).toBeGreaterThanOrEqual(150);
-  });
+    // Hundreds of refunds through the sandbox: slow on a loaded machine, so it gets more than the default 30 s.
+  }, 180_000);
 });
 
 describe("idempotent retries and an unreachable Iamport", () => {
