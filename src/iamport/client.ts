@@ -17,6 +17,7 @@ import {
   type IamportPrepared,
   type IamportScheduleResult,
 } from "./schemas";
+import { IamportNotFoundError } from "./errors";
 import { createTokenCache, createTokenStore, type TokenCache } from "./token";
 import { send, unwrap, type CallInfo, type HttpMethod, type TransportOptions } from "./transport";
 import type {
@@ -57,7 +58,10 @@ export interface IamportClient {
   getPayment(impUid: string, opts?: { includeSandbox?: boolean }): Promise<IamportPayment>;
   /** Newest payment for the order (optionally of one status); IamportNotFoundError if none. */
   findPayment(merchantUid: string, status?: IamportPaymentStatus): Promise<IamportPayment>;
-  /** Multi-get (≤100 ids in total); only the payments found are returned (Iamport answers 207 for partial hits). */
+  /**
+   * Multi-get (≤100 ids in total): one call for up to a hundred payments. Only the payments found are returned:
+   * Iamport answers 200 when all are found, 207 with the found ones when some are, 404 when none are.
+   */
   getPayments(ids: { imp_uids?: readonly string[]; merchant_uids?: readonly string[] }): Promise<IamportPayment[]>;
   /** Returns the payment after the cancel. Throws TypeError/RangeError before any request on bad input. */
   cancelPayment(input: CancelPaymentInput): Promise<IamportPayment>;
@@ -145,7 +149,12 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       const query = new URLSearchParams();
       for (const id of imp) query.append("imp_uid[]", id);
       for (const id of mer) query.append("merchant_uid[]", id);
-      return call("GET", "/payments", PaymentListSchema, { query });
+      try {
+        return await call("GET", "/payments", PaymentListSchema, { query });
+      } catch (e) {
+        if (e instanceof IamportNotFoundError) return [];
+        throw e;
+      }
     },
     async cancelPayment(input) {
       return call("POST", "/payments/cancel", PaymentSchema, { body: cancelBody(input) });

@@ -41,13 +41,37 @@ export class IamportTransportError extends IamportError {
   }
 }
 
+/**
+ * What a refusal means to the caller. Decided from the HTTP status, the method and Iamport's code, never from the
+ * message text (Iamport rewords its messages):
+ *  - not_found: HTTP 404 with an envelope; the payment, prepare or customer does not exist.
+ *  - unauthorized: HTTP 401 that survived the client's one retry with a fresh token (a token race, a clock jump,
+ *    or a wrong key): worth another try later, never an answer about the payment.
+ *  - temporary: Iamport could not decide now. A lookup (GET) has no business rule to refuse with, so any
+ *    refusal of one is temporary; a write refused with a negative code (Iamport's "-1": its own or the PG's
+ *    failure, e.g. "일시적인 오류") is too. Retrying a cancel is safe: the checksum refuses a second refund.
+ *  - rejected: a business-rule refusal of a write (a positive code on HTTP 200, e.g. "already fully cancelled")
+ *    or a 4xx for a request Iamport will never accept as sent. Repeating it gets the same answer.
+ */
+export type IamportRefusalKind = "not_found" | "unauthorized" | "temporary" | "rejected";
+
+export function classifyRefusal(httpStatus: number, method: string, code: number): IamportRefusalKind {
+  if (httpStatus === 404) return "not_found";
+  if (httpStatus === 401) return "unauthorized";
+  if (httpStatus >= 400) return "rejected";
+  if (method === "GET" || code < 0) return "temporary";
+  return "rejected";
+}
+
 /** Iamport answered with an envelope whose code != 0 (even on HTTP 200), or kept saying 401 after a token refresh. */
 export class IamportRefusalError extends IamportError {
   override readonly name: string = "IamportRefusalError";
-  readonly retryable = false;
-  /** Iamport's envelope code (-1 / 1 in practice; not contractual, do not branch on it). */
+  readonly kind: IamportRefusalKind;
+  /** Only temporary and unauthorized refusals may be answered differently later. */
+  readonly retryable: boolean;
+  /** Iamport's envelope code (-1 / 1 in practice; see IamportRefusalKind for how it is used). */
   readonly code: number;
-  /** Iamport's own message, verbatim (often Korean); null when the body had none. */
+  /** Iamport's own message, verbatim (often Korean); null when the body had none. Shown, never branched on. */
   readonly iamportMessage: string | null;
   readonly httpStatus: number;
 
@@ -61,6 +85,8 @@ export class IamportRefusalError extends IamportError {
     this.code = init.code;
     this.iamportMessage = init.iamportMessage;
     this.httpStatus = init.httpStatus;
+    this.kind = classifyRefusal(init.httpStatus, init.method, init.code);
+    this.retryable = this.kind === "temporary" || this.kind === "unauthorized";
   }
 }
 

@@ -2,11 +2,13 @@
 
 export { createIamportClient, type IamportClient, type IamportClientOptions } from "./client";
 export {
+  classifyRefusal,
   IamportError,
   IamportNotFoundError,
   IamportRefusalError,
   IamportTransportError,
   isRetryable,
+  type IamportRefusalKind,
   type IamportTransportKind,
 } from "./errors";
 export {

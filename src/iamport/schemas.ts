@@ -122,7 +122,7 @@ export const PaymentSchema = z.looseObject({
 });
 export type IamportPayment = z.infer<typeof PaymentSchema>;
 
-/** GET /payments answers 207 with only the found payments; a null response means none were found. */
+/** GET /payments: the found payments (200 all, 207 some); a null response means none were found. */
 export const PaymentListSchema = list(PaymentSchema);
 
 export const CustomerSchema = z.looseObject({

@@ -60,7 +60,8 @@ describe("each sandbox fault surfaces as the right error family", () => {
   it.each([
     ["http_500", IamportTransportError, { kind: "http_status", retryable: true }],
     ["malformed", IamportTransportError, { kind: "malformed", retryable: true }],
-    ["code_error", IamportRefusalError, { retryable: false, code: -1 }],
+    // HTTP 200 with code -1 on a lookup: Iamport's temporary error, retried later, never taken as an answer.
+    ["code_error", IamportRefusalError, { kind: "temporary", retryable: true, code: -1 }],
   ] as const)("%s", async (kind, ErrorType, shape) => {
     const imp = await paidImp();
     const { c } = client();
@@ -94,6 +95,6 @@ describe("each sandbox fault surfaces as the right error family", () => {
     expect((await c.getPayment(imp)).imp_uid).toBe(imp);
     expect(tokens()).toBe(2);
     await fault({ path: `/payments/${imp}`, method: "GET", kind: "unauthorized", times: 2 });
-    await expect(c.getPayment(imp)).rejects.toMatchObject({ httpStatus: 401, retryable: false });
+    await expect(c.getPayment(imp)).rejects.toMatchObject({ httpStatus: 401, kind: "unauthorized", retryable: true });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isKnownPaymentStatus, type CancelPaymentInput } from "../../../src/iamport";
-import { BASE, json, ok, payment } from "./fake-fetch";
+import { BASE, json, ok, payment, refusal } from "./fake-fetch";
 import { checkedSetup, setup } from "./setup";
 
 const env = (overrides?: Parameters<typeof setup>[0]) => checkedSetup(overrides, "tok_a");
@@ -58,6 +58,25 @@ describe("requests", () => {
     expect(q.getAll("imp_uid[]")).toEqual(["imp_1", "imp_2"]);
     expect(q.getAll("merchant_uid[]")).toEqual(["m_9"]);
     expect(await client.getPayments({})).toEqual([]);
+  });
+
+  it("getPayments answers every found payment on 200, and none on the schema's 404 for 'none found'", async () => {
+    const { fake, client } = env();
+    fake
+      .on("GET", "/payments", ok([payment({ imp_uid: "imp_1" }), payment({ imp_uid: "imp_2" })]))
+      .on("GET", "/payments", refusal(-1, "해당되는 결제건을 찾지 못하였습니다.", 404))
+      .on("GET", "/payments", ok(null, 207));
+    expect((await client.getPayments({ imp_uids: ["imp_1", "imp_2"] })).map((p) => p.imp_uid)).toEqual(["imp_1", "imp_2"]);
+    expect(await client.getPayments({ imp_uids: ["imp_404"] })).toEqual([]);
+    expect(await client.getPayments({ imp_uids: ["imp_207"] })).toEqual([]);
+  });
+
+  it("getPayments refuses more than 100 ids before any request, and still fails loudly on a 404 without an envelope", async () => {
+    const { fake, client } = env();
+    const ids = Array.from({ length: 101 }, (_, i) => `imp_${i}`);
+    await expect(client.getPayments({ imp_uids: ids })).rejects.toBeInstanceOf(RangeError);
+    fake.on("GET", "/payments", new Response("<html>Not Found</html>", { status: 404 }));
+    await expect(client.getPayments({ imp_uids: ["imp_1"] })).rejects.toMatchObject({ kind: "http_status", retryable: true });
   });
 });
 

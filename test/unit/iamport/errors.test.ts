@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  classifyRefusal,
   IamportError,
   IamportNotFoundError,
   IamportRefusalError,
@@ -19,7 +20,7 @@ describe("error mapping", () => {
     const err = await failure(client.cancelPayment({ imp_uid: "imp_1", amount: 1000, checksum: 1000 }));
     expect(err).toBeInstanceOf(IamportRefusalError);
     expect(err).not.toBeInstanceOf(IamportNotFoundError);
-    expect(err).toMatchObject({ code: 1, iamportMessage: "이미 전액취소된 주문입니다.", httpStatus: 200, retryable: false });
+    expect(err).toMatchObject({ code: 1, iamportMessage: "이미 전액취소된 주문입니다.", httpStatus: 200, kind: "rejected", retryable: false });
     expect((err as Error).message).toContain("이미 전액취소된 주문입니다.");
     expect(isRetryable(err)).toBe(false);
   });
@@ -29,7 +30,7 @@ describe("error mapping", () => {
     fake.on("GET", "/payments/find/m_1/weird", refusal(-1, "지원되지 않는 상태값입니다.", 400));
     const err = await failure(client.findPayment("m_1", "weird" as "paid"));
     expect(err).toBeInstanceOf(IamportRefusalError);
-    expect(err).toMatchObject({ code: -1, httpStatus: 400 });
+    expect(err).toMatchObject({ code: -1, httpStatus: 400, kind: "rejected", retryable: false });
   });
 
   it("404 with an envelope is IamportNotFoundError (a refusal, not retryable)", async () => {
@@ -39,7 +40,39 @@ describe("error mapping", () => {
     expect(err).toBeInstanceOf(IamportNotFoundError);
     expect(err).toBeInstanceOf(IamportRefusalError);
     expect(err).toBeInstanceOf(IamportError);
-    expect(err).toMatchObject({ httpStatus: 404, code: -1, retryable: false, method: "GET", path: "/payments/imp_missing" });
+    expect(err).toMatchObject({ httpStatus: 404, code: -1, kind: "not_found", retryable: false, method: "GET", path: "/payments/imp_missing" });
+  });
+
+  it("a lookup refused on HTTP 200 (Iamport's temporary error) is temporary, whatever its code or message", async () => {
+    const { fake, client } = env();
+    fake
+      .on("GET", "/payments/imp_1", refusal(-1, "일시적인 오류가 발생하였습니다. 잠시 후 다시 시도해주세요."))
+      .on("GET", "/payments/imp_2", refusal(1, "a message nobody has seen before"));
+    for (const id of ["imp_1", "imp_2"]) {
+      const err = await failure(client.getPayment(id));
+      expect(err).toBeInstanceOf(IamportRefusalError);
+      expect(err).toMatchObject({ kind: "temporary", retryable: true });
+      expect(isRetryable(err)).toBe(true);
+    }
+  });
+
+  it("a write refused with a negative code is temporary; with a positive code it is final", async () => {
+    const { fake, client } = env();
+    const cancel = { imp_uid: "imp_1", amount: 1000, checksum: 1000 };
+    fake
+      .on("POST", "/payments/cancel", refusal(-1, "PG사 통신 오류"))
+      .on("POST", "/payments/cancel", refusal(1, "checksum이 일치하지 않습니다."));
+    expect(await failure(client.cancelPayment(cancel))).toMatchObject({ kind: "temporary", retryable: true });
+    expect(await failure(client.cancelPayment(cancel))).toMatchObject({ kind: "rejected", retryable: false });
+  });
+
+  it("classifies by status, method and code only: the same message can mean either", () => {
+    expect(classifyRefusal(404, "GET", -1)).toBe("not_found");
+    expect(classifyRefusal(401, "POST", -1)).toBe("unauthorized");
+    expect(classifyRefusal(400, "GET", -1)).toBe("rejected");
+    expect(classifyRefusal(200, "GET", 1)).toBe("temporary");
+    expect(classifyRefusal(200, "POST", -1)).toBe("temporary");
+    expect(classifyRefusal(200, "POST", 1)).toBe("rejected");
   });
 
   it("404 without an envelope (wrong base URL, proxy) is transport, not 'not found'", async () => {

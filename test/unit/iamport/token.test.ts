@@ -73,12 +73,13 @@ describe("access token", () => {
     expect(await client.getToken()).toBe("tok_b");
   });
 
-  it("reports bad credentials as a refusal without retrying", async () => {
+  it("reports bad credentials as an 'unauthorized' refusal without retrying in the call", async () => {
     const { fake, client } = env();
     fake.on("POST", "/users/getToken", refusal(-1, "인증에 실패하였습니다. API키와 secret을 확인하세요.", 401));
     const err = await client.getPayment("imp_1").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IamportRefusalError);
-    expect(err).toMatchObject({ code: -1, httpStatus: 401, retryable: false });
+    // Retryable later (a queue message waits and tries again), never an answer about the payment.
+    expect(err).toMatchObject({ code: -1, httpStatus: 401, kind: "unauthorized", retryable: true });
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -98,7 +99,7 @@ describe("access token", () => {
     expect(await client.getToken()).toBe("tok_new");
   });
 
-  it("turns a 401 that persists after the refresh into a refusal", async () => {
+  it("turns a 401 that persists after the refresh into an 'unauthorized' refusal, worth retrying later", async () => {
     const { fake, client } = env();
     fake
       .on("POST", "/users/getToken", tokenOk("tok_1"))
@@ -108,7 +109,7 @@ describe("access token", () => {
 
     const err = await client.getPayment("imp_1").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IamportRefusalError);
-    expect(err).toMatchObject({ httpStatus: 401, retryable: false });
+    expect(err).toMatchObject({ httpStatus: 401, kind: "unauthorized", retryable: true });
     expect(fake.apiRequests()).toHaveLength(2);
   });
 });
