@@ -1,5 +1,5 @@
 import { markProcessed } from "../db/inbox";
-import { IamportError, isRetryable } from "../iamport";
+import { IamportError, IamportRefusalError, isRetryable } from "../iamport";
 import type { Deps } from "../services/deps";
 import { validatePayment } from "../services/validate-payment";
 import { ValidationMessageSchema, type ValidationMessage } from "./messages";
@@ -10,9 +10,10 @@ export const retryDelaySeconds = (attempts: number) => Math.min(300, 5 * 2 ** Ma
 const log = (fields: Record<string, unknown>) => console.log(JSON.stringify(fields));
 
 /**
- * Validates each message. Iamport transport failures and our own transient failures retry with a growing
- * delay (after max_retries the queue moves the message to the dead-letter queue); Iamport refusals and poison
- * messages are recorded and acknowledged, since repeating them cannot change the answer.
+ * Validates each message. Iamport transport failures, Iamport's temporary refusals (a lookup refused on HTTP 200,
+ * code -1 on a write, a 401 that survived a fresh token) and our own transient failures retry with a growing
+ * delay (after max_retries the queue moves the message to the dead-letter queue); Iamport's final refusals and
+ * poison messages are recorded and acknowledged, since repeating them cannot change the answer.
  */
 export async function consumeValidationBatch(batch: MessageBatch<unknown>, deps: Deps): Promise<void> {
   // Messages about the same payment (the browser's report and the webhook often share a batch) run one after
@@ -45,7 +46,8 @@ async function consumeOne(message: Message<unknown>, deps: Deps) {
     message.ack();
   } catch (e) {
     if (e instanceof IamportError && !isRetryable(e)) {
-      log({ level: "warn", event: "iamport_refused", imp_uid: body.imp_uid, merchant_uid: body.merchant_uid, error: e.message });
+      const kind = e instanceof IamportRefusalError ? e.kind : undefined;
+      log({ level: "warn", event: "iamport_refused", kind, imp_uid: body.imp_uid, merchant_uid: body.merchant_uid, error: e.message });
       if (body.inbox_id) await markProcessed(deps.db, body.inbox_id, deps.now(), e.message.slice(0, 500));
       message.ack();
       return;

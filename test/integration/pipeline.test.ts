@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { IamportRefusalError } from "../../src/iamport";
 import { depsFor } from "../../src/services/deps";
 import { completePayment } from "../../src/services/complete-payment";
 import { reconcile } from "../../src/services/reconcile";
@@ -197,18 +198,60 @@ describe("the queue consumer", () => {
 
   it("treats a malformed Iamport answer and a timeout as transient", async () => {
     const { impUid, merchantUid } = await paidOrder(11_100);
+    const message = { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" as const };
     await fault({ path: `/payments/${impUid}`, method: "GET", kind: "malformed", times: 1 });
-    expect(await deliver({ imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" })).toMatchObject({ retried: true });
+    expect(await deliver(message, 1)).toMatchObject({ retried: true, delaySeconds: 5 });
+    // The sandbox holds the answer longer than the app's Iamport timeout (1.5 s in tests).
+    await fault({ path: `/payments/${impUid}`, method: "GET", kind: "timeout", latency_ms: 3_000, times: 1 });
+    expect(await deliver(message, 2)).toMatchObject({ retried: true, delaySeconds: 10 });
     expect((await paymentRow(merchantUid)).status).toBe("ready");
+    expect(await deliver(message, 3)).toMatchObject({ acked: true, retried: false });
+    expect((await paymentRow(merchantUid)).status).toBe("paid");
   });
 
-  it("acknowledges and records an Iamport refusal instead of retrying it forever", async () => {
+  it("retries a lookup Iamport refused twice with 401 (even after a fresh token), then ends paid", async () => {
+    const { impUid, merchantUid } = await paidOrder(11_150);
+    await fault({ path: `/payments/${impUid}`, method: "GET", kind: "unauthorized", times: 2 });
+    const message = { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" as const };
+    expect(await deliver(message, 1)).toMatchObject({ retried: true, acked: false, delaySeconds: 5 });
+    expect((await paymentRow(merchantUid)).status).toBe("ready");
+    expect(await deliver(message, 2)).toMatchObject({ acked: true, retried: false });
+    expect((await paymentRow(merchantUid)).status).toBe("paid");
+  });
+
+  it("retries Iamport's temporary error (HTTP 200, code -1) with the growing delay instead of acknowledging it", async () => {
     const { impUid, merchantUid } = await paidOrder(11_200);
-    await fault({ path: `/payments/${impUid}`, method: "GET", kind: "code_error", times: 1 });
-    expect(await deliver({ imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" })).toMatchObject({
-      acked: true,
-      retried: false,
-    });
+    const inboxId = await storedDelivery(impUid, merchantUid);
+    await fault({ path: `/payments/${impUid}`, method: "GET", kind: "code_error", times: 2 });
+    const message = { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" as const, inbox_id: inboxId };
+    expect(await deliver(message, 1)).toMatchObject({ retried: true, delaySeconds: 5 });
+    expect(await deliver(message, 2)).toMatchObject({ retried: true, delaySeconds: 10 });
+    const inbox = () => env.DB.prepare("SELECT processed_at FROM webhook_inbox WHERE id = ?").bind(inboxId).first<any>();
+    expect((await inbox()).processed_at).toBeNull();
+    expect(await deliver(message, 3)).toMatchObject({ acked: true });
+    expect((await paymentRow(merchantUid)).status).toBe("paid");
+    expect((await inbox()).processed_at).toBeGreaterThan(0);
+  });
+
+  it("acknowledges and records a final refusal instead of retrying it", async () => {
+    const { impUid, merchantUid } = await paidOrder(11_250);
+    const inboxId = await storedDelivery(impUid, merchantUid);
+    const real = depsFor(env);
+    // HTTP 400: a request Iamport will never accept as sent (the sandbox has no such fault).
+    const refusing = {
+      ...real,
+      iamport: {
+        ...real.iamport,
+        getPayment: async () => {
+          throw new IamportRefusalError({ method: "GET", path: `/payments/${impUid}`, code: -1, iamportMessage: "잘못된 요청", httpStatus: 400 });
+        },
+      },
+    };
+    const message = { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" as const, inbox_id: inboxId };
+    expect(await deliver(message, 1, refusing)).toMatchObject({ acked: true, retried: false });
+    const row = await env.DB.prepare("SELECT processed_at, error FROM webhook_inbox WHERE id = ?").bind(inboxId).first<any>();
+    expect(row.processed_at).toBeGreaterThan(0);
+    expect(row.error).toContain("HTTP 400");
     expect((await paymentRow(merchantUid)).status).toBe("ready");
   });
 
