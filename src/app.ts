@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError } from "./config";
-import { AppError } from "./domain/errors";
+import { AppError, serviceMisconfigured } from "./domain/errors";
 import { resetUsage, usageSnapshot } from "./lib/metrics";
 import { limitBody, requireContentType } from "./middleware/body";
 import { provideContext } from "./middleware/context";
@@ -67,8 +67,10 @@ export function createApp() {
       return c.json(errorBody(status >= 500 ? "internal_error" : "bad_request", err.message || "Bad request."), status);
     }
     if (err instanceof ConfigError) {
-      console.error(JSON.stringify({ level: "error", request_id: requestId, error: err.message }));
-      return c.json(errorBody("config_error", err.message, { settings: err.settings }), 500);
+      // Which settings are missing is for the operator (logs), not for whoever sent the request.
+      console.error(JSON.stringify({ level: "error", event: "config_error", request_id: requestId, settings: err.settings, error: err.message }));
+      const e = serviceMisconfigured();
+      return c.json(errorBody(e.code, e.message), e.status as ContentfulStatusCode);
     }
     console.error(
       JSON.stringify({ level: "error", request_id: requestId, error: err.message, stack: err.stack }),

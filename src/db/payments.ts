@@ -1,5 +1,6 @@
 import { and, desc, eq, getTableColumns, isNull, lt, or } from "drizzle-orm";
 import { rawStatement, runBatch, statement } from "./batch";
+import { invalidTransition } from "../domain/errors";
 import { canTransition, type EventSource, type PaymentStatus } from "../domain/payment-state";
 import type { Db } from "./client";
 import { paymentEvents, payments, refunds, type PaymentRow } from "./schema";
@@ -116,7 +117,7 @@ export async function applyTransition(db: Db, t: TransitionInput): Promise<boole
 
 /** A transition that is not in the state machine's table is refused, never applied. */
 export function refuseUnlisted(from: PaymentStatus, to: PaymentStatus) {
-  if (!canTransition(from, to)) throw new Error(`refused transition ${from} -> ${to}: not in the state machine`);
+  if (!canTransition(from, to)) throw invalidTransition(from, to);
 }
 
 /** The timeline row for a transition, inserted only if the statement just before it changed a row. */

@@ -32,3 +32,12 @@ export const gatewayUnavailable = (message = "The payment gateway is unreachable
   new AppError(503, "gateway_unavailable", message);
 export const gatewayError = (message: string, details?: unknown) =>
   new AppError(502, "gateway_error", message, details);
+/** A status change the state machine does not list: refused, never applied (a bug or a stale read, never a 500). */
+export const invalidTransition = (from: string, to: string) =>
+  new AppError(409, "invalid_state", `A ${from} payment cannot become ${to}.`, { from, to });
+/** The payment kept changing under this request (webhooks, the reconciler); a retry will see where it settled. */
+export const concurrentChange = () =>
+  new AppError(409, "concurrent_change", "The payment changed while this request was being handled. Try again.");
+/** The service is misconfigured; which settings is for the operator's logs, never for the client. */
+export const serviceMisconfigured = () =>
+  new AppError(503, "config_error", "pocketpay is not configured correctly. The operator has the details in the logs.");

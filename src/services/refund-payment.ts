@@ -2,11 +2,12 @@ import { findPaymentById, findPaymentByMerchantUid } from "../db/payments";
 import type { KeyRef } from "../db/idempotency";
 import { failRefund, findRefund, findRefundByKey, refundsOf, reserveRefund } from "../db/refunds";
 import type { PaymentRow, RefundRow, UserRow } from "../db/schema";
-import { AppError, conflict, gatewayError, gatewayUnavailable, notFound } from "../domain/errors";
+import { AppError, concurrentChange, conflict, gatewayUnavailable, notFound } from "../domain/errors";
 import { holdsMoney } from "../domain/payment-state";
-import { IamportRefusalError, IamportTransportError, type IamportPayment } from "../iamport";
+import { IamportError, IamportRefusalError, IamportTransportError, type IamportPayment } from "../iamport";
 import { presentPayment, presentRefund } from "./present";
 import type { Deps } from "./deps";
+import { gatewayFailure } from "./gateway-errors";
 import { matchCancellations, recordCancellations } from "./iamport-cancels";
 import { runIdempotently, type StoredResponse } from "./idempotency";
 
@@ -93,7 +94,11 @@ async function handleRefusal(deps: Deps, payment: PaymentRow, refund: RefundRow,
   try {
     truth = await deps.iamport.getPayment(payment.impUid!);
   } catch (e) {
-    if (e instanceof IamportTransportError) throw gatewayUnavailable();
+    // Whether the cancel happened is unknown until Iamport answers: the refund stays pending (reserved) and the
+    // reconciler, or a retry with the same Idempotency-Key, settles it.
+    if (e instanceof IamportError) {
+      throw gatewayUnavailable("The payment gateway did not confirm the refund. It is pending; retry with the same Idempotency-Key.");
+    }
     throw e;
   }
   // Only a cancellation of exactly this refund's amount that we have not recorded can be this refund.
@@ -113,7 +118,8 @@ async function handleRefusal(deps: Deps, payment: PaymentRow, refund: RefundRow,
       refundable_amount: balance,
     });
   }
-  throw gatewayError("The payment gateway refused the refund.", { iamport_code: refusal.code, iamport_message: refusal.iamportMessage });
+  // A temporary refusal is a 503 (try again); a final one a 502 with Iamport's code and message.
+  throw gatewayFailure(refusal);
 }
 
 /** Records Iamport's cancel history; a concurrent writer (a webhook's sync) only means reading again. */
@@ -122,7 +128,7 @@ async function recordUntilSettled(deps: Deps, merchantUid: string, truth: Iampor
     const payment = (await findPaymentByMerchantUid(deps.db, merchantUid))!;
     if ((await recordCancellations(deps, payment, truth, "admin")) !== "lost_race") return;
   }
-  throw new Error("could not record the refund after repeated concurrent changes");
+  throw concurrentChange();
 }
 
 async function whyNotReserved(deps: Deps, merchantUid: string, amount: number): Promise<AppError> {

@@ -199,6 +199,30 @@ describe("idempotent retries and an unreachable Iamport", () => {
     await expectConsistent(merchantUid, impUid);
   });
 
+  it("answers Iamport's temporary refusal of a cancel with 503 and releases the reservation; the same key then succeeds", async () => {
+    const { merchantUid, impUid } = await paidPayment(10_000);
+    await fault({ path: "/payments/cancel", kind: "code_error", times: 1, match: impUid });
+    const headers = { "idempotency-key": `temp-${crypto.randomUUID()}` };
+    await expectError(await refund(merchantUid, { amount: 1_500, reason: "temporary" }, headers), 503, "gateway_unavailable");
+    expect(await paymentRow(merchantUid)).toMatchObject({ reserved_amount: 0, cancelled_amount: 0, status: "paid" });
+    expect((await refundRows(merchantUid)).map((r) => r.status)).toEqual(["failed"]);
+    expect((await json(await refund(merchantUid, { amount: 1_500, reason: "temporary" }, headers))).refund.status).toBe("succeeded");
+    await expectConsistent(merchantUid, impUid);
+  });
+
+  it("answers 503, never 500, when Iamport refuses the cancel and then the lookup that would settle it", async () => {
+    const { merchantUid, impUid } = await paidPayment(10_000);
+    await fault({ path: "/payments/cancel", kind: "code_error", times: 1, match: impUid });
+    await fault({ path: `/payments/${impUid}`, method: "GET", kind: "unauthorized", times: 2 });
+    const headers = { "idempotency-key": `unknown-${crypto.randomUUID()}` };
+    await expectError(await refund(merchantUid, { amount: 2_000, reason: "unconfirmed" }, headers), 503, "gateway_unavailable");
+    // Unconfirmed either way: the reservation stays until Iamport's record settles it.
+    expect(await paymentRow(merchantUid)).toMatchObject({ reserved_amount: 2_000, cancelled_amount: 0 });
+    expect((await inspect(impUid)).cancel_amount).toBe(0);
+    expect((await json(await refund(merchantUid, { amount: 2_000, reason: "unconfirmed" }, headers))).refund.status).toBe("succeeded");
+    await expectConsistent(merchantUid, impUid);
+  });
+
   it("lets the reconciler settle refunds whose outcome is unknown, both ways", async () => {
     const landed = await paidPayment(10_000);
     const lost = await paidPayment(10_000);

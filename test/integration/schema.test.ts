@@ -70,8 +70,9 @@ describe("the state machine at the write", () => {
     const row = (await env.DB.prepare("SELECT id FROM payments WHERE merchant_uid = ?").bind(order.merchant_uid).first<{ id: number }>())!;
     const attempt = (from: "ready" | "cancelled", to: "partially_cancelled" | "paid") =>
       applyTransition(createDb(env.DB), { paymentId: row.id, from, to, source: "system", reason: "test", now: Date.now() });
-    await expect(attempt("ready", "partially_cancelled")).rejects.toThrow(/not in the state machine/);
-    await expect(attempt("cancelled", "paid")).rejects.toThrow(/not in the state machine/);
+    // A typed 409 (invalid_state), so a request that reaches one answers 409, never 500.
+    await expect(attempt("ready", "partially_cancelled")).rejects.toMatchObject({ status: 409, code: "invalid_state" });
+    await expect(attempt("cancelled", "paid")).rejects.toMatchObject({ status: 409, code: "invalid_state", details: { from: "cancelled", to: "paid" } });
     const after = await env.DB.prepare("SELECT status, (SELECT count(*) FROM payment_events WHERE payment_id = ?) AS events FROM payments WHERE id = ?")
       .bind(row.id, row.id)
       .first<{ status: string; events: number }>();

@@ -18,17 +18,21 @@ describe("parseConfig", () => {
     expect(config.WEBHOOK_ALLOWED_IPS).toEqual([]);
   });
 
-  it("names every missing secret, as a production deploy without them would", () => {
+  it("names every missing secret, as a production deploy without them would, and never echoes a value", async () => {
     const { IAMPORT_API_KEY: _k, IAMPORT_API_SECRET: _s, ...rest } = local;
+    const leaky = "imp-live-7f3a9c2e-not-for-logs";
+    let error: unknown;
     try {
-      parseConfig(rest);
-      expect.unreachable();
+      parseConfig({ ...rest, IAMPORT_IMP_CODE: leaky });
     } catch (e) {
-      expect(e).toBeInstanceOf(ConfigError);
-      expect((e as ConfigError).settings).toEqual(expect.arrayContaining(["IAMPORT_API_KEY", "IAMPORT_API_SECRET"]));
-      expect((e as Error).message).toContain("IAMPORT_API_KEY: missing");
-      expect((e as Error).message).not.toContain(local.IAMPORT_API_KEY + "x");
+      error = e;
     }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).settings).toEqual(expect.arrayContaining(["IAMPORT_API_KEY", "IAMPORT_API_SECRET", "IAMPORT_IMP_CODE"]));
+    expect((error as Error).message).toContain("IAMPORT_API_KEY: missing");
+    expect((error as Error).message).toContain("IAMPORT_IMP_CODE: must look like imp12345678");
+    // A malformed value may be a real secret pasted in the wrong place: it is named, never shown.
+    expect((error as Error).message).not.toContain(leaky);
   });
 
   it("names a malformed setting", () => {
