@@ -13,7 +13,26 @@ export const users = sqliteTable("users", {
   passwordSalt: text("password_salt").notNull(),
   passwordHash: text("password_hash").notNull(),
   createdAt: integer("created_at").notNull(),
+  // Granted only by an operator (`npm run admin`) or an existing admin, never by signing up. Every change must
+  // say who made it and when (role_changed_by/at); a trigger copies each one to role_changes.
+  role: text("role", { enum: ["user", "admin"] }).notNull().default("user"),
+  roleChangedBy: text("role_changed_by"),
+  roleChangedAt: integer("role_changed_at"),
+  // (The allowed roles are enforced by triggers in migrations/0004: a CHECK added here would make drizzle-kit
+  // rebuild the users table, which the sessions and payments tables reference.)
 }, (t) => [check("users_iterations_limit", sql`${t.passwordIterations} BETWEEN 1 AND 100000`)]);
+
+// The audit trail of every grant and revoke, written by triggers on users (migrations/0004), so no path that
+// changes a role can skip it. Kept when the account is deleted: the email is copied, not referenced.
+export const roleChanges = sqliteTable("role_changes", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  userId: text("user_id").notNull(),
+  email: text("email").notNull(),
+  fromRole: text("from_role"),
+  toRole: text("to_role").notNull(),
+  changedBy: text("changed_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("role_changes_user").on(t.userId, t.id)]);
 
 export const sessions = sqliteTable("sessions", {
   id: text("id").primaryKey(),
@@ -23,7 +42,11 @@ export const sessions = sqliteTable("sessions", {
   createdAt: integer("created_at").notNull(),
   expiresAt: integer("expires_at").notNull(),
   revokedAt: integer("revoked_at"),
-}, (t) => [index("sessions_user").on(t.userId)]);
+}, (t) => [
+  index("sessions_user").on(t.userId),
+  // The retention sweep deletes by expiry (logging out also ends expiry), without scanning the table.
+  index("sessions_expires").on(t.expiresAt),
+]);
 
 export const payments = sqliteTable("payments", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -47,7 +70,11 @@ export const payments = sqliteTable("payments", {
   cancelledAt: integer("cancelled_at"),
   // Set when the row was last sent to the validation queue; the reconciler uses it to find stuck rows.
   validationQueuedAt: integer("validation_queued_at"),
+  // When the reconciler next compares this paid payment with Iamport (a cancel made in Iamport's console whose
+  // webhook was lost): 1 h, 1 day, 7 days and 30 days after it was paid, then never (NULL).
+  nextRecheckAt: integer("next_recheck_at"),
 }, (t) => [
+  index("payments_next_recheck").on(t.nextRecheckAt).where(sql`${t.nextRecheckAt} IS NOT NULL`),
   index("payments_user_id").on(t.userId, t.id),
   index("payments_status_updated").on(t.status, t.updatedAt),
   check("payments_amount_positive", sql`${t.amount} > 0`),
@@ -81,7 +108,14 @@ export const idempotencyKeys = sqliteTable("idempotency_keys", {
   responseStatus: integer("response_status"),
   responseBody: text("response_body"),
   createdAt: integer("created_at").notNull(),
-}, (t) => [uniqueIndex("idempotency_keys_pk").on(t.userId, t.scope, t.key)]);
+  // Set when the request failed: the key keeps its request fingerprint (another body is still 422), and a retry
+  // with the same body may run again.
+  failedAt: integer("failed_at"),
+}, (t) => [
+  uniqueIndex("idempotency_keys_pk").on(t.userId, t.scope, t.key),
+  // Keys are kept 24 hours (as Stripe does); the retention sweep deletes older ones by this index.
+  index("idempotency_keys_created").on(t.createdAt),
+]);
 
 export const webhookInbox = sqliteTable("webhook_inbox", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -96,7 +130,10 @@ export const webhookInbox = sqliteTable("webhook_inbox", {
   valid: integer("valid").notNull(),
   error: text("error"),
   processedAt: integer("processed_at"),
-}, (t) => [index("webhook_inbox_unprocessed").on(t.valid, t.processedAt, t.receivedAt)]);
+}, (t) => [
+  index("webhook_inbox_unprocessed").on(t.valid, t.processedAt, t.receivedAt),
+  index("webhook_inbox_received").on(t.receivedAt),
+]);
 
 export const refunds = sqliteTable("refunds", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -134,3 +171,5 @@ export type UserRow = typeof users.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
 export type PaymentEventRow = typeof paymentEvents.$inferSelect;
 export type RefundRow = typeof refunds.$inferSelect;
+export type RoleChangeRow = typeof roleChanges.$inferSelect;
+export type UserRole = UserRow["role"];

@@ -14,9 +14,10 @@ export async function findLiveSession(db: Db, tokenHash: string, now: number) {
     .get();
 }
 
+/** Ends the session now: revoked, and expired too, so the retention sweep removes it with the expired ones. */
 export const revokeSession = (db: Db, sessionId: string, now: number) =>
   db
     .update(sessions)
-    .set({ revokedAt: now })
+    .set({ revokedAt: now, expiresAt: now })
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
     .run();

@@ -13,6 +13,8 @@ export const ValidationMessageSchema = z
     inbox_id: z.number().int().positive().optional(),
     /** The status the webhook claimed: never acted on, only used to skip a lookup that could change nothing. */
     hint_status: z.string().max(32).optional(),
+    /** The webhook named a cancellation: always looked up, never skipped as already settled. */
+    cancellation_id: z.string().max(64).optional(),
     /** From the reconciler: refunds still pending since before this time (ms) are settled from Iamport's record. */
     settle_refunds_before: z.number().int().positive().optional(),
   })

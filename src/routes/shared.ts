@@ -5,7 +5,7 @@ import type { AppEnv } from "../types";
 
 // Helpers shared by the routers that deal with payments.
 
-export const IMP_UID_PATTERN = /^imp_[A-Za-z0-9]{1,28}$/;
+export { IMP_UID_PATTERN } from "../domain/imp-uid";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 

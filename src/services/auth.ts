@@ -64,6 +64,10 @@ export async function signup(
     passwordSalt: stored.salt,
     passwordHash: stored.hash,
     createdAt: deps.now(),
+    // Signing up never makes an administrator, whatever the email: only an operator or an admin grants that.
+    role: "user",
+    roleChangedBy: null,
+    roleChangedAt: null,
   };
   const session = await issueSession(deps, user);
   try {

@@ -83,6 +83,7 @@ async function createPrepared(
       paidAt: null,
       cancelledAt: null,
       validationQueuedAt: null,
+      nextRecheckAt: null,
     };
     const { id: _id, ...values } = row;
     const response = { status: 201, body: { ...presentPayment(row), checkout: checkoutFor(deps, row, user, origin) } };

@@ -83,9 +83,8 @@ export async function recordCancellations(
   return "recorded";
 }
 
-/** validatePayment's entry: re-read Iamport's full record (the facts carry no history) and record it. */
-export async function syncCancellations(deps: Deps, order: PaymentRow, source: EventSource) {
-  const truth = await deps.iamport.getPayment(order.impUid!);
+/** validatePayment's entry: records the cancellations in the Iamport record it just read (no second lookup). */
+export async function syncCancellations(deps: Deps, order: PaymentRow, truth: IamportPayment, source: EventSource) {
   const result = await recordCancellations(deps, order, truth, source);
   // Losing the race means someone else recorded a newer state; the queue's retry re-validates from scratch.
   if (result === "lost_race") throw new Error("payment changed while recording cancellations; retrying");

@@ -1,79 +1,189 @@
-import { and, eq, gt, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { unprocessedDeliveries } from "../db/inbox";
-import { payments, refunds } from "../db/schema";
+import {
+  dueRechecks,
+  markValidationQueued,
+  paymentsWithStaleRefunds,
+  scheduleRechecks,
+  stuckOrders,
+} from "../db/reconcile";
+import { purgeIdempotencyKeys, purgeSessions, purgeWebhookDeliveries } from "../db/retention";
+import { holdsMoney } from "../domain/payment-state";
+import { nextRecheckAt } from "../domain/recheck";
 import type { ValidationMessage } from "../queue/messages";
 import type { Deps } from "./deps";
 
 const HOUR = 3_600_000;
 // Orders unpaid for this long are no longer polled: Iamport's webhook or the buyer must speak first.
 const POLL_UNPAID_FOR_MS = 48 * HOUR;
-const BATCH = 100;
+/** Rows each step takes per run; the next run (every few minutes) takes the rest. Also Iamport's multi-get limit. */
+export const RECONCILE_BATCH = 100;
+/** Rows each retention step deletes per run. */
+export const PURGE_BATCH = 500;
 
 export interface ReconcileReport {
   stuck_payments: number;
   unprocessed_deliveries: number;
   pending_refunds: number;
+  /** Paid payments compared with Iamport (one multi-get per hundred) and how many differed (sent for validation). */
+  rechecked_payments: number;
+  recheck_changed: number;
+  purged: { sessions: number; idempotency_keys: number; webhook_deliveries: number };
+  /** Messages that could not be sent; their rows are picked up again on the next run. */
+  unsent_messages: number;
+  /** Steps that failed this run; the others ran regardless. */
+  failed: Array<{ step: string; error: string }>;
 }
 
 /**
- * The safety net for every lost hint: a webhook that never came, a browser closed before `complete`, a queue
- * send that failed after its write. It re-enqueues validation for
- *  - orders still `ready` past the grace period (with an imp_uid: looked up by it; without: by merchant_uid),
- *    each polled at most every max(grace, age / 4) so abandoned orders cost little;
- *  - webhook deliveries stored but never processed;
- *  - refunds whose outcome is unknown (their payment is re-read and its cancel history recorded).
+ * The safety net for every lost hint, run by the cron every few minutes. Each step is independent: one that
+ * fails (or a row that cannot be sent) is reported and the rest still run.
+ *  - orders still `ready` past the grace period are validated again (by imp_uid if known, else by merchant_uid);
+ *  - webhook deliveries stored but never processed are re-enqueued;
+ *  - refunds whose outcome is unknown are settled from Iamport's cancel history;
+ *  - paid payments due for their scheduled re-check (1 h, 1 day, 7 days, 30 days after paid) are compared with
+ *    Iamport, a hundred per call, and only those that differ (a console cancel whose webhook was lost) are
+ *    validated;
+ *  - sessions, idempotency keys (24 h) and processed webhook deliveries past their retention are deleted.
  */
 export async function reconcile(deps: Deps): Promise<ReconcileReport> {
   const now = deps.now();
   const grace = deps.config.RECONCILE_AFTER_SECONDS * 1000;
-  const lastTouched = sql`coalesce(${payments.validationQueuedAt}, ${payments.createdAt})`;
+  const report: ReconcileReport = {
+    stuck_payments: 0,
+    unprocessed_deliveries: 0,
+    pending_refunds: 0,
+    rechecked_payments: 0,
+    recheck_changed: 0,
+    purged: { sessions: 0, idempotency_keys: 0, webhook_deliveries: 0 },
+    unsent_messages: 0,
+    failed: [],
+  };
+  const step = async (name: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      report.failed.push({ step: name, error });
+      console.error(JSON.stringify({ level: "error", event: "reconcile_step_failed", step: name, error }));
+    }
+  };
+  const send = async (messages: ValidationMessage[]) => {
+    const sent = await sendEach(deps, messages);
+    report.unsent_messages += messages.length - sent.length;
+    return sent;
+  };
 
-  const [stuck, deliveries, pendingRefunds] = await Promise.all([
-    deps.db
-      .select({ id: payments.id, merchantUid: payments.merchantUid, impUid: payments.impUid })
-      .from(payments)
-      .where(
-        and(
-          eq(payments.status, "ready"),
-          gt(payments.createdAt, now - POLL_UNPAID_FOR_MS),
-          sql`${lastTouched} < ${now} - max(${grace}, (${now} - ${payments.createdAt}) / 4)`,
-        ),
-      )
-      .limit(BATCH)
-      .all(),
-    unprocessedDeliveries(deps.db, now - grace, BATCH),
-    deps.db
-      .selectDistinct({ merchantUid: payments.merchantUid, impUid: payments.impUid })
-      .from(refunds)
-      .innerJoin(payments, eq(payments.id, refunds.paymentId))
-      .where(and(eq(refunds.status, "pending"), lt(refunds.updatedAt, now - grace), isNotNull(payments.impUid)))
-      .limit(BATCH)
-      .all(),
-  ]);
+  await step("stuck_payments", async () => {
+    const stuck = await stuckOrders(deps.db, { now, graceMs: grace, pollForMs: POLL_UNPAID_FOR_MS, limit: RECONCILE_BATCH });
+    report.stuck_payments = stuck.length;
+    const byUid = new Map(stuck.map((p) => [p.merchantUid, p.id]));
+    const sent = await send(
+      stuck.map((p) => ({ merchant_uid: p.merchantUid, ...(p.impUid ? { imp_uid: p.impUid } : {}), source: "reconciler" as const })),
+    );
+    // Marked only once sent: a row whose message was lost is simply taken again next run.
+    await markValidationQueued(deps.db, sent.map((m) => byUid.get(m.merchant_uid!)!), now);
+  });
 
-  const messages: ValidationMessage[] = [
-    ...stuck.map((p) => ({
-      merchant_uid: p.merchantUid,
-      ...(p.impUid ? { imp_uid: p.impUid } : {}),
-      source: "reconciler" as const,
-    })),
-    ...deliveries.flatMap((d) =>
-      d.impUid ? [{ imp_uid: d.impUid, source: "reconciler" as const, inbox_id: d.id }] : [],
-    ),
-    ...pendingRefunds.map((r) => ({
-      merchant_uid: r.merchantUid,
-      imp_uid: r.impUid!,
-      source: "reconciler" as const,
-      settle_refunds_before: now - grace,
-    })),
-  ];
-  if (stuck.length > 0) {
-    await deps.db
-      .update(payments)
-      .set({ validationQueuedAt: now })
-      .where(inArray(payments.id, stuck.map((p) => p.id)))
-      .run();
+  await step("unprocessed_deliveries", async () => {
+    const deliveries = await unprocessedDeliveries(deps.db, now - grace, RECONCILE_BATCH);
+    report.unprocessed_deliveries = deliveries.length;
+    await send(
+      deliveries.flatMap((d) =>
+        d.impUid
+          ? [{ imp_uid: d.impUid, ...(d.merchantUid ? { merchant_uid: d.merchantUid } : {}), source: "reconciler" as const, inbox_id: d.id }]
+          : [],
+      ),
+    );
+  });
+
+  await step("pending_refunds", async () => {
+    const pending = await paymentsWithStaleRefunds(deps.db, now - grace, RECONCILE_BATCH);
+    report.pending_refunds = pending.length;
+    await send(
+      pending.map((r) => ({
+        merchant_uid: r.merchantUid,
+        imp_uid: r.impUid!,
+        source: "reconciler" as const,
+        settle_refunds_before: now - grace,
+      })),
+    );
+  });
+
+  await step("rechecks", async () => {
+    const due = await dueRechecks(deps.db, now, RECONCILE_BATCH);
+    const checkable = due.filter((p) => holdsMoney(p.status) && p.impUid !== null);
+    // One multi-get for up to a hundred payments; only those Iamport records differently are looked at again.
+    const found = await deps.iamport.getPayments({ imp_uids: checkable.map((p) => p.impUid!) });
+    const truth = new Map(found.map((p) => [p.imp_uid, p]));
+    const missing = checkable.filter((p) => !truth.has(p.impUid!));
+    const changed = checkable.filter((p) => {
+      const t = truth.get(p.impUid!);
+      return t !== undefined && (t.cancel_amount !== p.cancelledAmount || t.status !== "paid" || t.merchant_uid !== p.merchantUid);
+    });
+    report.rechecked_payments = checkable.length;
+    report.recheck_changed = changed.length;
+    if (missing.length > 0) {
+      // Iamport does not know a payment we recorded as paid: nothing to do automatically, but never silent.
+      console.error(JSON.stringify({ level: "error", event: "recheck_not_found", merchant_uids: missing.map((p) => p.merchantUid) }));
+    }
+    const sent = new Set(
+      (await send(changed.map((p) => ({ merchant_uid: p.merchantUid, imp_uid: p.impUid!, source: "reconciler" as const })))).map(
+        (m) => m.merchant_uid,
+      ),
+    );
+    // A payment whose message could not be sent keeps its due time and is compared again next run.
+    await scheduleRechecks(
+      deps.db,
+      due
+        .filter((p) => !changed.includes(p) || sent.has(p.merchantUid))
+        .map((p) => ({ id: p.id, at: holdsMoney(p.status) && p.paidAt !== null ? nextRecheckAt(p.paidAt, now) : null })),
+    );
+  });
+
+  await step("purge_sessions", async () => {
+    report.purged.sessions = await purgeSessions(deps.db, now, PURGE_BATCH);
+  });
+  await step("purge_idempotency_keys", async () => {
+    report.purged.idempotency_keys = await purgeIdempotencyKeys(deps.db, now, PURGE_BATCH);
+  });
+  await step("purge_webhook_deliveries", async () => {
+    report.purged.webhook_deliveries = await purgeWebhookDeliveries(deps.db, now, PURGE_BATCH);
+  });
+
+  return report;
+}
+
+/**
+ * Sends the messages a hundred at a time (the Queues limit); a batch the queue refuses is sent one message at a
+ * time, so one bad message cannot hold back the other 99. Returns the messages that were sent.
+ */
+async function sendEach(deps: Deps, messages: ValidationMessage[]): Promise<ValidationMessage[]> {
+  const sent: ValidationMessage[] = [];
+  for (let i = 0; i < messages.length; i += RECONCILE_BATCH) {
+    const batch = messages.slice(i, i + RECONCILE_BATCH);
+    try {
+      await deps.queue.sendBatch(batch);
+      sent.push(...batch);
+      continue;
+    } catch {
+      // fall through: one at a time
+    }
+    for (const message of batch) {
+      try {
+        await deps.queue.send(message);
+        sent.push(message);
+      } catch (e) {
+        console.error(
+          JSON.stringify({
+            level: "error",
+            event: "reconcile_send_failed",
+            merchant_uid: message.merchant_uid,
+            imp_uid: message.imp_uid,
+            error: e instanceof Error ? e.message : String(e),
+          }),
+        );
+      }
+    }
   }
-  if (messages.length > 0) await deps.queue.sendBatch(messages);
-  return { stuck_payments: stuck.length, unprocessed_deliveries: deliveries.length, pending_refunds: pendingRefunds.length };
+  return sent;
 }

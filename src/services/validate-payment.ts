@@ -2,6 +2,7 @@ import { isUniqueViolation } from "../db/client";
 import { applyTransition, findPaymentByImpUid, findPaymentByMerchantUid, replaceImpUid } from "../db/payments";
 import type { PaymentRow } from "../db/schema";
 import type { EventSource, PaymentStatus } from "../domain/payment-state";
+import { nextRecheckAt } from "../domain/recheck";
 import { decide, type Decision, type IamportFacts, type OrderFacts } from "../domain/verification";
 import { IamportNotFoundError, type IamportPayment } from "../iamport";
 import type { ValidationMessage } from "../queue/messages";
@@ -47,6 +48,8 @@ const orderFacts = (row: PaymentRow): OrderFacts => ({
  */
 function alreadySettled(order: PaymentRow, msg: ValidationMessage): boolean {
   if (msg.source === "reconciler" || msg.settle_refunds_before || !msg.imp_uid || order.impUid !== msg.imp_uid) return false;
+  // A cancel is news however settled the order looks: a second partial cancel, or one our books have not seen.
+  if (msg.cancellation_id !== undefined || msg.hint_status === "cancelled") return false;
   // Only outcomes this order fully recorded count: a rejected order may still owe its refund (a retry of a
   // failed cancel must reach Iamport), and an order cancelled unpaid must never keep a late payment.
   const recordedPaid = order.paidAt !== null;
@@ -55,8 +58,6 @@ function alreadySettled(order: PaymentRow, msg: ValidationMessage): boolean {
       return recordedPaid;
     case "failed":
       return order.status === "failed";
-    case "cancelled":
-      return order.status === "cancelled" && recordedPaid && order.cancelledAmount === order.amount;
     case undefined:
       // The browser's report carries no status: it only asks for a first look.
       return msg.source === "browser" && (recordedPaid || order.status === "failed");
@@ -73,8 +74,16 @@ function alreadySettled(order: PaymentRow, msg: ValidationMessage): boolean {
  */
 export async function validatePayment(deps: Deps, msg: ValidationMessage): Promise<ValidationOutcome> {
   const hinted = msg.merchant_uid ? await findPaymentByMerchantUid(deps.db, msg.merchant_uid) : undefined;
+  // Made-up or foreign hints cost no Iamport call: every order of ours is in the table before its checkout exists.
+  if (msg.merchant_uid && !hinted) return { result: "ignored", detail: "no order of ours has this merchant_uid" };
   if (hinted && alreadySettled(hinted, msg)) {
     return outcome(hinted, [], `already ${hinted.status}`);
+  }
+  if (hinted && msg.imp_uid && hinted.impUid !== msg.imp_uid && msg.source !== "reconciler") {
+    const holder = await findPaymentByImpUid(deps.db, msg.imp_uid);
+    if (holder && holder.id !== hinted.id && impUidVerified(holder)) {
+      return { result: "ignored", detail: `Iamport already said ${msg.imp_uid} belongs to another order` };
+    }
   }
 
   let truth: IamportPayment;
@@ -116,7 +125,7 @@ export async function validatePayment(deps: Deps, msg: ValidationMessage): Promi
     }
     let next: PaymentRow | undefined;
     try {
-      next = await apply(deps, order, facts, decision, source, bindWithTransition);
+      next = await apply(deps, order, facts, truth, decision, source, bindWithTransition);
     } catch (e) {
       if (!bindWithTransition || !isUniqueViolation(e, "imp_uid")) throw e;
       // Another order holds this imp_uid (a mistaken or forged browser report): Iamport says it is this one's.
@@ -205,6 +214,13 @@ async function bindImpUid(deps: Deps, order: PaymentRow, truth: IamportFacts, so
   return { kind: "continue", order: reread };
 }
 
+/**
+ * Whether the order's imp_uid was confirmed by Iamport: it left `ready` through a lookup (paid, failed, rejected,
+ * or cancelled after being paid). An order the buyer cancelled unpaid may still hold an imp_uid nobody checked.
+ */
+export const impUidVerified = (row: PaymentRow) =>
+  row.impUid !== null && row.status !== "ready" && !(row.status === "cancelled" && row.paidAt === null);
+
 /** Clears an imp_uid the browser recorded on an order it does not belong to, so the real one can be recorded. */
 async function forgetImpUid(deps: Deps, row: PaymentRow, impUid: string) {
   if (row.impUid === impUid && row.status === "ready") {
@@ -220,6 +236,7 @@ async function apply(
   deps: Deps,
   order: PaymentRow,
   truth: IamportFacts,
+  record: IamportPayment,
   d: Exclude<Decision, { kind: "none" }>,
   source: EventSource,
   bindImpUid: boolean,
@@ -240,12 +257,16 @@ async function apply(
     return won ? { ...order, ...fields, status: to, updatedAt: now } : undefined;
   };
   switch (d.kind) {
-    case "paid":
+    case "paid": {
+      const paidAt = truth.paidAtMs ?? now;
       return transitionTo("paid", `verified with Iamport: ${truth.amount} ${truth.currency} by ${truth.payMethod ?? "unknown method"}`, {
         method: truth.payMethod,
-        paidAt: truth.paidAtMs ?? now,
+        paidAt,
         failReason: null,
+        // From now on the reconciler compares it with Iamport on a decaying schedule (lost cancel webhooks).
+        nextRecheckAt: nextRecheckAt(paidAt, now),
       });
+    }
     case "failed":
       return transitionTo("failed", d.reason, { failReason: d.reason });
     case "reject": {
@@ -257,7 +278,7 @@ async function apply(
       await refundAtIamport(deps, order, truth, d.refund, d.reason, source);
       return order;
     case "sync_cancel":
-      await syncCancellations(deps, order, source);
+      await syncCancellations(deps, order, record, source);
       return undefined;
   }
 }

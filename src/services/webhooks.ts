@@ -1,0 +1,63 @@
+import * as z from "zod";
+import { storeDelivery } from "../db/inbox";
+import { badRequest } from "../domain/errors";
+import { IMP_UID_PATTERN } from "../domain/imp-uid";
+import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
+import type { Deps } from "./deps";
+import { enqueueValidation } from "./enqueue";
+
+// Iamport's V1 notification: {imp_uid, merchant_uid, status} (+ cancellation_id), as JSON or a form, unsigned.
+// It is a hint only: it is stored, then the queue asks Iamport what really happened. Loose on purpose: Iamport
+// adds fields without notice, and a delivery must never be refused for one.
+const Delivery = z.object({
+  imp_uid: z.string().regex(IMP_UID_PATTERN, "must be an Iamport imp_uid"),
+  merchant_uid: z.string().min(1).max(40),
+  status: z.string().min(1).max(32),
+  cancellation_id: z.string().max(64).optional(),
+});
+
+function parseDelivery(contentType: string, text: string): unknown {
+  if (contentType === "application/x-www-form-urlencoded") return Object.fromEntries(new URLSearchParams(text));
+  return JSON.parse(text);
+}
+
+/**
+ * Stores a delivery before anything else (valid or not: a malformed one is kept for inspection and acted on
+ * never) and queues its validation. A merchant_uid that pocketpay never issues is stored as processed and costs
+ * no Iamport lookup. Throws 400 for a malformed delivery, after storing it.
+ */
+export async function receiveWebhook(deps: Deps, d: { sourceIp: string; contentType: string; body: string }): Promise<void> {
+  let parsed: z.infer<typeof Delivery> | undefined;
+  let problem: string | undefined;
+  try {
+    const result = Delivery.safeParse(parseDelivery(d.contentType, d.body));
+    if (result.success) parsed = result.data;
+    else problem = result.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ");
+  } catch {
+    problem = "body is not valid JSON";
+  }
+  const ours = parsed !== undefined && MERCHANT_UID_PATTERN.test(parsed.merchant_uid);
+  const now = deps.now();
+  const inboxId = await storeDelivery(deps.db, {
+    receivedAt: now,
+    sourceIp: d.sourceIp,
+    contentType: d.contentType,
+    body: d.body,
+    impUid: parsed?.imp_uid ?? null,
+    merchantUid: parsed?.merchant_uid ?? null,
+    status: parsed?.status ?? null,
+    valid: parsed ? 1 : 0,
+    error: problem ?? (parsed && !ours ? "not a pocketpay merchant_uid" : null),
+    processedAt: parsed && ours ? null : now,
+  });
+  if (!parsed) throw badRequest("invalid_webhook", `Malformed Iamport notification: ${problem}`);
+  if (!ours) return;
+  await enqueueValidation(deps, {
+    imp_uid: parsed.imp_uid,
+    merchant_uid: parsed.merchant_uid,
+    source: "webhook",
+    inbox_id: inboxId,
+    hint_status: parsed.status,
+    ...(parsed.cancellation_id ? { cancellation_id: parsed.cancellation_id } : {}),
+  });
+}
