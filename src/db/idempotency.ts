@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
 import type { Db } from "./client";
 import { idempotencyKeys } from "./schema";
 
@@ -23,13 +23,25 @@ export async function claimKey(db: Db, k: KeyRef, requestHash: string, now: numb
 
 export const findKey = (db: Db, k: KeyRef) => db.select().from(idempotencyKeys).where(match(k)).get();
 
+/** Takes over a key whose request failed, so a retry with the same body runs again; only if nobody else did first. */
+export const takeOverFailedKey = async (db: Db, k: KeyRef, now: number) =>
+  (
+    await db
+      .update(idempotencyKeys)
+      .set({ createdAt: now, failedAt: null })
+      .where(and(match(k), isNull(idempotencyKeys.responseStatus), isNotNull(idempotencyKeys.failedAt)))
+      .run()
+  ).meta.changes === 1;
+
 /** Takes over a claim whose request never finished (crashed or timed out), only if nobody else did first. */
 export const takeOverStaleKey = async (db: Db, k: KeyRef, staleBefore: number, now: number) =>
   (
     await db
       .update(idempotencyKeys)
       .set({ createdAt: now })
-      .where(and(match(k), isNull(idempotencyKeys.responseStatus), lt(idempotencyKeys.createdAt, staleBefore)))
+      .where(
+        and(match(k), isNull(idempotencyKeys.responseStatus), isNull(idempotencyKeys.failedAt), lt(idempotencyKeys.createdAt, staleBefore)),
+      )
       .run()
   ).meta.changes === 1;
 
@@ -39,6 +51,13 @@ export const storeResponse = (db: Db, k: KeyRef, status: number, body: unknown) 
     .set({ responseStatus: status, responseBody: JSON.stringify(body) })
     .where(and(match(k), isNull(idempotencyKeys.responseStatus)));
 
-/** Releases a claim whose request failed before doing anything, so a retry with the same key starts afresh. */
-export const releaseKey = (db: Db, k: KeyRef) =>
-  db.delete(idempotencyKeys).where(and(match(k), isNull(idempotencyKeys.responseStatus))).run();
+/**
+ * Marks the claim of a request that failed. The key keeps its request fingerprint, so the same key with another
+ * body is still refused (422), while a retry with the same body may run again.
+ */
+export const markKeyFailed = (db: Db, k: KeyRef, now: number) =>
+  db
+    .update(idempotencyKeys)
+    .set({ failedAt: now })
+    .where(and(match(k), isNull(idempotencyKeys.responseStatus)))
+    .run();

@@ -52,6 +52,10 @@ async function runRefund(
 ): Promise<StoredResponse> {
   // A retry of a refund whose outcome was unknown resumes that refund; it never reserves a second one.
   let refund = idempotencyKey ? await findRefundByKey(deps.db, payment.id, idempotencyKey) : undefined;
+  // The key's fingerprint (24 h) already refuses another body; this also holds after it is purged.
+  if (refund && (refund.amount !== input.amount || refund.reason !== input.reason)) {
+    throw new AppError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request body.");
+  }
   if (refund?.status === "succeeded") return respond(deps, refund);
   if (!refund) {
     refund = await reserveRefund(deps.db, {

@@ -5,6 +5,7 @@ import { depsFor, observeIamportCalls } from "../../src/services/deps";
 import { call, expectError, json, signUp } from "../helpers/http";
 import { createOrder } from "../helpers/orders";
 import { fault } from "../helpers/sandbox";
+import { waitFor } from "../helpers/wait";
 
 const ordersOf = async (userId: string) =>
   (await env.DB.prepare("SELECT count(*) AS n FROM payments WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n;
@@ -98,6 +99,38 @@ describe("POST /api/payments", () => {
     // The fault was used up by that one call (faults are shared, so none is cleared wholesale).
     const retried = await createOrder(buyer, amount, "Cake", headers);
     expect(retried.status).toBe("ready");
+    expect(await ordersOf(buyer.user.id)).toBe(1);
+  });
+
+  it("keeps the key's body after a failure: another body is 422, the same body runs again", async () => {
+    const buyer = await signUp();
+    const amount = 50_000 + Math.floor(Math.random() * 40_000);
+    await fault({ path: "/payments/prepare", method: "POST", kind: "http_500", times: 1, match: `"amount":${amount}` });
+    const headers = { "idempotency-key": `fp-${crypto.randomUUID()}` };
+    await expectError(await call("POST", "/api/payments", { token: buyer.token, body: { name: "Cake", amount }, headers }), 503);
+    const other = await call("POST", "/api/payments", { token: buyer.token, body: { name: "Cake", amount: amount + 100 }, headers });
+    await expectError(other, 422, "idempotency_key_reused");
+    expect(await ordersOf(buyer.user.id)).toBe(0);
+    const retried = await createOrder(buyer, amount, "Cake", headers);
+    expect(retried.amount).toBe(amount);
+    // And after the success, another body is still 422.
+    await expectError(await call("POST", "/api/payments", { token: buyer.token, body: { name: "Pie", amount }, headers }), 422, "idempotency_key_reused");
+    expect(await ordersOf(buyer.user.id)).toBe(1);
+  });
+
+  it("refuses another body with 422 while the first request with the key is still running", async () => {
+    const buyer = await signUp();
+    const amount = 50_000 + Math.floor(Math.random() * 40_000);
+    await fault({ path: "/payments/prepare", method: "POST", kind: "latency", latency_ms: 1_000, times: 1, match: `"amount":${amount}` });
+    const headers = { "idempotency-key": `running-${crypto.randomUUID()}` };
+    const first = call("POST", "/api/payments", { token: buyer.token, body: { name: "Slow", amount }, headers });
+    // The slow first request holds the claim; wait until it is stored before racing it.
+    await waitFor("claim stored", async () =>
+      env.DB.prepare("SELECT 1 FROM idempotency_keys WHERE user_id = ? AND key = ?").bind(buyer.user.id, headers["idempotency-key"]).first(),
+    );
+    const other = await call("POST", "/api/payments", { token: buyer.token, body: { name: "Slow", amount: amount + 1 }, headers });
+    await expectError(other, 422, "idempotency_key_reused");
+    expect((await first).status).toBe(201);
     expect(await ordersOf(buyer.user.id)).toBe(1);
   });
 

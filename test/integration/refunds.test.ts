@@ -189,6 +189,31 @@ describe("idempotent retries and an unreachable Iamport", () => {
     await expectConsistent(merchantUid, impUid);
   });
 
+  it("refuses the key with another body after a timeout (422), and finishes the first refund with the first body", async () => {
+    const { merchantUid, impUid } = await paidPayment(10_000);
+    await fault({ path: "/payments/cancel", kind: "timeout", latency_ms: 3_000, processed: true, match: impUid });
+    const headers = { "idempotency-key": `swap-${crypto.randomUUID()}` };
+    await expectError(await refund(merchantUid, { amount: 1_000, reason: "first" }, headers), 503, "gateway_unavailable");
+    await expectError(await refund(merchantUid, { amount: 2_000, reason: "first" }, headers), 422, "idempotency_key_reused");
+    await expectError(await refund(merchantUid, { amount: 1_000, reason: "changed" }, headers), 422, "idempotency_key_reused");
+    const done = await json(await refund(merchantUid, { amount: 1_000, reason: "first" }, headers));
+    expect(done.refund).toMatchObject({ amount: 1_000, status: "succeeded" });
+    await expectError(await refund(merchantUid, { amount: 2_000, reason: "first" }, headers), 422, "idempotency_key_reused");
+    expect((await inspect(impUid)).cancel_history).toHaveLength(1);
+    await expectConsistent(merchantUid, impUid);
+  });
+
+  it("refuses the key with another body after a refused refund (422); the same body may run again", async () => {
+    const { merchantUid, impUid } = await paidPayment(10_000);
+    await fault({ path: "/payments/cancel", kind: "code_error", times: 1, match: impUid });
+    const headers = { "idempotency-key": `failed-${crypto.randomUUID()}` };
+    await expectError(await refund(merchantUid, { amount: 3_000, reason: "r" }, headers), 503);
+    expect((await refundRows(merchantUid)).map((r) => r.status)).toEqual(["failed"]);
+    await expectError(await refund(merchantUid, { amount: 9_000, reason: "r" }, headers), 422, "idempotency_key_reused");
+    expect((await json(await refund(merchantUid, { amount: 3_000, reason: "r" }, headers))).refund.status).toBe("succeeded");
+    await expectConsistent(merchantUid, impUid);
+  });
+
   it("retries a refund that never reached Iamport once, with the same key", async () => {
     const { merchantUid, impUid } = await paidPayment(10_000);
     await fault({ path: "/payments/cancel", kind: "http_500", times: 1, match: impUid });
