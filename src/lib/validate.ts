@@ -2,9 +2,18 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { badRequest } from "../domain/errors";
 
-/** Turns zod issues into a 400 that names each field, e.g. "amount: must be an integer". */
+/**
+ * Turns zod issues into a 400 that names each field, e.g. "amount: must be an integer". Fields the schema does not
+ * know (bodies are strict objects) are each named too: "extra: is not a field of this request".
+ */
 export function invalid(error: z.ZodError) {
-  const fields = error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
+  const fields = error.issues.flatMap((i) => {
+    const at = i.path.join(".");
+    if (i.code === "unrecognized_keys") {
+      return i.keys.map((k) => ({ field: at ? `${at}.${k}` : k, message: "is not a field of this request" }));
+    }
+    return [{ field: at || "(body)", message: i.message }];
+  });
   const message = fields.map((f) => `${f.field}: ${f.message}`).join("; ");
   return badRequest("invalid_request", message, { fields });
 }

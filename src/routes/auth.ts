@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import * as z from "zod";
 import { randomBytes } from "../lib/crypto";
+import { safeText } from "../lib/text-schema";
 import { jsonBody } from "../lib/validate";
 import { clientIp, enforceLimits } from "../middleware/rate-limit";
 import { requireUser, SESSION_COOKIE } from "../middleware/session";
@@ -16,17 +17,17 @@ const email = z
   .max(254, "must be at most 254 characters")
   .pipe(z.email({ error: "must be a valid email address" }));
 
-const SignupBody = z.object({
+const SignupBody = z.strictObject({
   email,
   password: z
     .string({ error: "is required" })
     .min(10, "must be at least 10 characters")
     .max(200, "must be at most 200 characters")
     .refine((p) => new Set(p).size >= 4, "is too simple"),
-  name: z.string({ error: "is required" }).trim().min(1, "is required").max(50, "must be at most 50 characters"),
+  name: safeText({ max: 50 }),
 });
 
-const LoginBody = z.object({
+const LoginBody = z.strictObject({
   email,
   password: z.string({ error: "is required" }).min(1, "is required").max(200, "must be at most 200 characters"),
 });

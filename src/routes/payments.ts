@@ -5,6 +5,7 @@ import type { PaymentRow } from "../db/schema";
 import { notFound } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { PAYMENT_STATUSES } from "../domain/payment-state";
+import { safeText } from "../lib/text-schema";
 import { jsonBody, queryWith } from "../lib/validate";
 import { isAdmin, requireUser } from "../middleware/session";
 import { cancelOrder } from "../services/cancel-order";
@@ -16,8 +17,8 @@ import { refundRoutes } from "./refunds";
 import { deps, idempotencyKey, IMP_UID_PATTERN } from "./shared";
 
 const CreateBody = (max: number) =>
-  z.object({
-    name: z.string({ error: "is required" }).trim().min(1, "is required").max(40, "must be at most 40 characters"),
+  z.strictObject({
+    name: safeText({ max: 40 }),
     amount: z
       .number({ error: "must be a number" })
       .int("must be a whole number of won")
@@ -25,7 +26,7 @@ const CreateBody = (max: number) =>
       .max(max, `must be at most ${max}`),
   });
 
-const CompleteBody = z.object({
+const CompleteBody = z.strictObject({
   imp_uid: z.string({ error: "is required" }).regex(IMP_UID_PATTERN, "must be an Iamport imp_uid (imp_…)"),
 });
 

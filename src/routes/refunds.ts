@@ -2,19 +2,20 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { notFound } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
+import { safeText } from "../lib/text-schema";
 import { jsonBody } from "../lib/validate";
 import { requireAdmin } from "../middleware/session";
 import { refundPayment } from "../services/refund-payment";
 import type { AppEnv } from "../types";
 import { deps, idempotencyKey } from "./shared";
 
-const RefundBody = z.object({
+const RefundBody = z.strictObject({
   amount: z
     .number({ error: "must be a number" })
     .int("must be a whole number of won")
     .positive("must be greater than 0")
     .max(Number.MAX_SAFE_INTEGER, "is too large"),
-  reason: z.string({ error: "is required" }).trim().min(1, "is required").max(200, "must be at most 200 characters"),
+  reason: safeText({ max: 200, multiline: true }),
 });
 
 export const refundRoutes = new Hono<AppEnv>().post("/", requireAdmin(), async (c) => {

@@ -2,6 +2,7 @@ import { isUniqueViolation } from "../db/client";
 import { storeResponse, type KeyRef } from "../db/idempotency";
 import { payments, type PaymentRow, type UserRow } from "../db/schema";
 import { merchantUid } from "../domain/merchant-uid";
+import { cutText } from "../domain/text";
 import { presentPayment } from "./present";
 import type { Deps } from "./deps";
 import { gatewayFailure } from "./gateway-errors";
@@ -12,6 +13,9 @@ export interface CreatePaymentInput {
   amount: number;
 }
 
+const IAMPORT_NAME_UNITS = 40;
+const IAMPORT_BUYER_NAME_UNITS = 16;
+
 export function checkoutFor(deps: Deps, row: PaymentRow, user: UserRow, origin: string) {
   return {
     imp_code: deps.config.IAMPORT_IMP_CODE,
@@ -21,11 +25,12 @@ export function checkoutFor(deps: Deps, row: PaymentRow, user: UserRow, origin: 
       pg: deps.config.IAMPORT_PG,
       pay_method: "card",
       merchant_uid: row.merchantUid,
-      name: row.name,
+      // Iamport's limits count UTF-16 units (name 40, buyer_name 16): cut there, never inside a character.
+      name: cutText(row.name, IAMPORT_NAME_UNITS),
       amount: row.amount,
       currency: row.currency,
       buyer_email: user.email,
-      buyer_name: user.name.slice(0, 16),
+      buyer_name: cutText(user.name, IAMPORT_BUYER_NAME_UNITS),
     },
   };
 }

@@ -53,6 +53,11 @@ describe("signup", () => {
     [{ email: "x@example.com", password: "a long passphrase" }, "name"],
     [{ email: "x@example.com", password: "a long passphrase", name: "" }, "name"],
     [{ email: "x@example.com", password: 12345678901, name: "N" }, "password"],
+    [{ email: "x@example.com", password: "a long passphrase", name: "Kim\u0000" }, "name"],
+    [{ email: "x@example.com", password: "a long passphrase", name: "\u001b]0;owned\u0007" }, "name"],
+    [{ email: "x@example.com", password: "a long passphrase", name: "Kim\u202Enim" }, "name"],
+    [{ email: "x@example.com", password: "a long passphrase", name: "Kim", role: "admin" }, "role"],
+    [{ email: "x@example.com", password: "a long passphrase", name: "Kim", is_admin: true }, "is_admin"],
   ])("refuses %j with 400 naming %s", async (body, field) => {
     const res = await call("POST", "/api/auth/signup", { body });
     const error = await expectError(res, 400, "invalid_request");

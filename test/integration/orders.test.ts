@@ -31,6 +31,14 @@ describe("POST /api/payments", () => {
     [{ name: "Tea", amount: -5000 }, "amount"],
     [{ name: "Tea", amount: 10_000_001 }, "amount"],
     [{ name: "Tea", amount: null }, "amount"],
+    [{ name: "\u0000", amount: 1000 }, "name"],
+    [{ name: "Tea\u0007", amount: 1000 }, "name"],
+    [{ name: "Te\ba", amount: 1000 }, "name"],
+    [{ name: "\u001b[31mTea", amount: 1000 }, "name"],
+    [{ name: "Tea\u202Eeet", amount: 1000 }, "name"],
+    [{ name: "Tea\nCake", amount: 1000 }, "name"],
+    [{ name: "Tea", amount: 1000, extra: "x".repeat(5_000) }, "extra"],
+    [{ name: "Tea", amount: 1000, user_id: "someone-else" }, "user_id"],
   ])("refuses %j with 400 naming %s, writing nothing and calling no one", async (body, field) => {
     const buyer = await signUp();
     const calls: unknown[] = [];
@@ -39,6 +47,29 @@ describe("POST /api/payments", () => {
     expect(error.details.fields.map((f: { field: string }) => f.field)).toContain(field);
     expect(await ordersOf(buyer.user.id)).toBe(0);
     expect(calls).toEqual([]);
+  });
+
+  it("names both the bad text and the unknown field of the issue's body", async () => {
+    const buyer = await signUp();
+    const res = await call("POST", "/api/payments", { token: buyer.token, body: { name: "\u0000", amount: 1000, extra: "x".repeat(5 * 1024) } });
+    const error = await expectError(res, 400, "invalid_request");
+    expect(error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(["extra", "name"]);
+    expect(error.message).toContain("U+0000");
+    expect(await ordersOf(buyer.user.id)).toBe(0);
+  });
+
+  it("stores the name trimmed and hands Iamport names cut at character boundaries within its limits", async () => {
+    // 15 letters and an emoji: 17 UTF-16 units, which a cut at 16 units would split into a lone surrogate.
+    const buyer = await signUp({ name: "Kimminjiparkseo🎁" });
+    const name = `${"x".repeat(39)}🎁`; // 40 characters, 41 units
+    const order = await createOrder(buyer, 5_000, `  ${name}  `);
+    expect(order.name).toBe(name);
+    const params = order.checkout.params;
+    expect(params.buyer_name).toBe("Kimminjiparkseo");
+    expect(params.name).toBe("x".repeat(39));
+    for (const text of [params.buyer_name, params.name]) expect(text).not.toMatch(/[\ud800-\udfff]/);
+    expect(params.buyer_name.length).toBeLessThanOrEqual(16);
+    expect(params.name.length).toBeLessThanOrEqual(40);
   });
 
   it("needs a session", async () => {

@@ -328,6 +328,11 @@ describe("complete and cancel: bad input changes nothing", () => {
       const res = await call("POST", `/api/payments/${order.merchant_uid}/complete`, { token: buyer.token, body: { imp_uid } });
       await expectError(res, 400, "invalid_request");
     }
+    const extra = await call("POST", `/api/payments/${order.merchant_uid}/complete`, {
+      token: buyer.token,
+      body: { imp_uid: "imp_123456789012", status: "paid" },
+    });
+    expect((await expectError(extra, 400, "invalid_request")).details.fields).toEqual([{ field: "status", message: "is not a field of this request" }]);
     expect(await paymentRow(order.merchant_uid)).toMatchObject({ imp_uid: null });
   });
 

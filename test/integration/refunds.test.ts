@@ -81,6 +81,24 @@ describe("bad amounts are refused before any Iamport call", () => {
     expect(await paymentRow(merchantUid)).toMatchObject({ reserved_amount: 0, cancelled_amount: 0, status: "paid" });
   });
 
+  it("refuses control or direction-override characters in the reason, and unknown fields, before any Iamport call", async () => {
+    const { merchantUid } = await paidPayment(10_000);
+    const calls: unknown[] = [];
+    observeIamportCalls((c) => calls.push(c));
+    for (const [body, field] of [
+      [{ amount: 1000, reason: "damaged\u0000" }, "reason"],
+      [{ amount: 1000, reason: "refund \u202Eevil" }, "reason"],
+      [{ amount: 1000, reason: "ok", checksum: 0 }, "checksum"],
+    ] as const) {
+      const error = await expectError(await refund(merchantUid, body), 400, "invalid_request");
+      expect(error.details.fields.map((f: { field: string }) => f.field)).toEqual([field]);
+    }
+    expect(calls).toEqual([]);
+    expect(await refundRows(merchantUid)).toEqual([]);
+    // A reason may span lines.
+    expect((await refund(merchantUid, { amount: 1000, reason: "box crushed\nitem scratched" })).status).toBe(201);
+  });
+
   it("refuses to refund an order that was never paid", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 5_000);
