@@ -1,12 +1,10 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { adminListPayments, findUserSummary } from "../db/admin";
-import { listPayments, loadPaymentDetail } from "../db/payments";
-import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { PAYMENT_STATUSES, type PaymentStatus } from "../domain/payment-state";
 import { isAdmin, loadSession } from "../middleware/session";
 import { checkoutFor } from "../services/create-payment";
+import { allPayments, ownPayments, paymentDetail, paymentOwner } from "../services/payment-queries";
 import type { AppEnv } from "../types";
 import { AdminListPage, AdminPaymentPage } from "../views/admin";
 import { ASSETS } from "../views/assets";
@@ -173,7 +171,7 @@ pageRoutes.get("/checkout", (c) => {
 
 pageRoutes.get("/payments", async (c) => {
   const status = statusParam(c.req.query("status"));
-  const rows = await listPayments(c.var.db, {
+  const rows = await ownPayments(c.var, {
     userId: c.var.user!.id,
     status,
     beforeId: cursorParam(c.req.query("cursor")),
@@ -193,8 +191,7 @@ pageRoutes.get("/payments", async (c) => {
 
 pageRoutes.get("/payments/:merchant_uid", async (c) => {
   const merchantUid = c.req.param("merchant_uid");
-  if (!MERCHANT_UID_PATTERN.test(merchantUid)) return notFoundPage(c, "payment");
-  const detail = await loadPaymentDetail(c.var.db, merchantUid);
+  const detail = await paymentDetail(c.var, merchantUid);
   const user = c.var.user!;
   // Another user's payment is a 404, exactly like one that does not exist; admins have their own page for it.
   if (!detail || detail.payment.userId !== user.id) {
@@ -232,7 +229,7 @@ pageRoutes.get("/admin/payments", async (c) => {
     email: (c.req.query("email") ?? "").trim().slice(0, 254),
     merchant_uid: (c.req.query("merchant_uid") ?? "").trim().slice(0, 40),
   };
-  const rows = await adminListPayments(c.var.db, {
+  const rows = await allPayments(c.var, {
     status,
     email: filters.email || undefined,
     merchantUid: filters.merchant_uid || undefined,
@@ -251,10 +248,9 @@ pageRoutes.get("/admin/payments", async (c) => {
 });
 
 pageRoutes.get("/admin/payments/:merchant_uid", async (c) => {
-  const merchantUid = c.req.param("merchant_uid");
-  const detail = MERCHANT_UID_PATTERN.test(merchantUid) ? await loadPaymentDetail(c.var.db, merchantUid) : undefined;
+  const detail = await paymentDetail(c.var, c.req.param("merchant_uid"));
   if (!detail) return notFoundPage(c, "payment");
-  const owner = (await findUserSummary(c.var.db, detail.payment.userId)) ?? { email: "(deleted)", name: "" };
+  const owner = await paymentOwner(c.var, detail.payment.userId);
   return render(
     c,
     <AdminPaymentPage

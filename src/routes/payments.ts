@@ -1,7 +1,5 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import * as z from "zod";
-import { listPayments, loadPaymentDetail } from "../db/payments";
-import type { PaymentRow } from "../db/schema";
 import { notFound } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { PAYMENT_STATUSES } from "../domain/payment-state";
@@ -11,6 +9,7 @@ import { isAdmin, requireUser } from "../middleware/session";
 import { cancelOrder } from "../services/cancel-order";
 import { completePayment } from "../services/complete-payment";
 import { createPayment } from "../services/create-payment";
+import { ownPayments, visiblePaymentDetail } from "../services/payment-queries";
 import type { AppEnv } from "../types";
 import { presentEvent, presentPayment, presentRefund } from "../services/present";
 import { refundRoutes } from "./refunds";
@@ -36,9 +35,6 @@ const ListQuery = z.object({
   cursor: z.string().regex(/^[1-9][0-9]{0,15}$/, "is not a cursor from this API").optional(),
 });
 
-/** Unknown, malformed and other users' merchant_uids all answer the same 404. */
-const canSee = (c: Context<AppEnv>, row: PaymentRow) => row.userId === c.var.user!.id || isAdmin(c);
-
 export const paymentRoutes = new Hono<AppEnv>()
   .use(requireUser())
   .post("/", async (c) => {
@@ -49,7 +45,7 @@ export const paymentRoutes = new Hono<AppEnv>()
   })
   .get("/", async (c) => {
     const q = queryWith(c, ListQuery);
-    const rows = await listPayments(c.var.db, {
+    const rows = await ownPayments(c.var, {
       userId: c.var.user!.id,
       status: q.status,
       beforeId: q.cursor ? Number(q.cursor) : undefined,
@@ -63,9 +59,9 @@ export const paymentRoutes = new Hono<AppEnv>()
   })
   .get("/:merchant_uid", async (c) => {
     // The busiest route (result pages poll it): payment, events and refunds in one round trip, owner checked after.
-    const merchantUid = c.req.param("merchant_uid");
-    const detail = MERCHANT_UID_PATTERN.test(merchantUid) ? await loadPaymentDetail(c.var.db, merchantUid) : undefined;
-    if (!detail || !canSee(c, detail.payment)) throw notFound("payment");
+    // Unknown, malformed and other users' merchant_uids all answer the same 404.
+    const viewer = { userId: c.var.user!.id, admin: isAdmin(c) };
+    const detail = await visiblePaymentDetail(c.var, viewer, c.req.param("merchant_uid"));
     return c.json({
       ...presentPayment(detail.payment),
       events: detail.events.map(presentEvent),

@@ -1,0 +1,30 @@
+import { adminListPayments, findUserSummary, type AdminFilter } from "../db/admin";
+import type { Db } from "../db/client";
+import { listPayments, loadPaymentDetail, type ListFilter } from "../db/payments";
+import { notFound } from "../domain/errors";
+import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
+
+// The read side for routes and pages: they never query the database themselves.
+
+type Reader = { db: Db };
+
+/** A page of the user's own payments, newest first (one more row than `limit` tells whether there is another). */
+export const ownPayments = (deps: Reader, f: ListFilter & { userId: string }) => listPayments(deps.db, f);
+
+/** The payment with its timeline and refunds (one round trip), or undefined; malformed ids need no query. */
+export const paymentDetail = async (deps: Reader, merchantUid: string) =>
+  MERCHANT_UID_PATTERN.test(merchantUid) ? loadPaymentDetail(deps.db, merchantUid) : undefined;
+
+/** The detail for its owner or an admin; anyone else gets the same 404 as for a payment that does not exist. */
+export async function visiblePaymentDetail(deps: Reader, viewer: { userId: string; admin: boolean }, merchantUid: string) {
+  const detail = await paymentDetail(deps, merchantUid);
+  if (!detail || (detail.payment.userId !== viewer.userId && !viewer.admin)) throw notFound("payment");
+  return detail;
+}
+
+/** Every buyer's payments for the admin pages, with the buyer's email beside each. */
+export const allPayments = (deps: Reader, f: AdminFilter) => adminListPayments(deps.db, f);
+
+/** Who made a payment, for the admin pages; a deleted account shows as such. */
+export const paymentOwner = async (deps: Reader, userId: string) =>
+  (await findUserSummary(deps.db, userId)) ?? { email: "(deleted)", name: "" };
