@@ -1,10 +1,11 @@
 import { isUniqueViolation } from "../db/client";
-import { findPaymentByMerchantUid, recordImpUid } from "../db/payments";
+import { findPaymentByImpUid, findPaymentByMerchantUid, recordImpUid } from "../db/payments";
 import type { PaymentRow } from "../db/schema";
 import { conflict, notFound } from "../domain/errors";
 import type { EventSource } from "../domain/payment-state";
 import type { Deps } from "./deps";
 import { enqueueValidation } from "./enqueue";
+import { impUidVerified } from "./validate-payment";
 
 /**
  * The browser says it paid: keep the imp_uid it reported (owner only, never overwriting a different one) and
@@ -18,10 +19,8 @@ export async function completePayment(
   try {
     row = await recordImpUid(deps.db, { ...a, now: deps.now() });
   } catch (e) {
-    if (isUniqueViolation(e, "imp_uid")) {
-      throw conflict("imp_uid_in_use", "This imp_uid is already recorded for another payment.");
-    }
-    throw e;
+    if (!isUniqueViolation(e, "imp_uid")) throw e;
+    return reportHeldElsewhere(deps, a);
   }
   if (!row) {
     const existing = await findPaymentByMerchantUid(deps.db, a.merchantUid);
@@ -34,4 +33,29 @@ export async function completePayment(
     await enqueueValidation(deps, { merchant_uid: row.merchantUid, imp_uid: a.impUid, source: a.source });
   }
   return row;
+}
+
+/**
+ * Another order already holds the reported imp_uid. If Iamport confirmed it is that order's, this report is wrong
+ * (409). If not, the other order's claim is only someone's unchecked report (a stranger can post any imp_uid to
+ * their own order): it must not make the rightful owner's report fail. This one is accepted without recording the
+ * imp_uid, and validation, which asks Iamport whose it is, binds it to the order Iamport names.
+ */
+async function reportHeldElsewhere(
+  deps: Deps,
+  a: { userId: string; merchantUid: string; impUid: string; source: EventSource },
+): Promise<PaymentRow> {
+  const holder = await findPaymentByImpUid(deps.db, a.impUid);
+  if (holder && impUidVerified(holder)) {
+    throw conflict("imp_uid_in_use", "This imp_uid belongs to another payment.");
+  }
+  const own = await findPaymentByMerchantUid(deps.db, a.merchantUid);
+  if (!own || own.userId !== a.userId) throw notFound("payment");
+  if (own.impUid !== null && own.impUid !== a.impUid) {
+    throw conflict("imp_uid_mismatch", "A different imp_uid is already recorded for this payment.", { recorded_imp_uid: own.impUid });
+  }
+  if (own.status === "ready") {
+    await enqueueValidation(deps, { merchant_uid: own.merchantUid, imp_uid: a.impUid, source: a.source });
+  }
+  return own;
 }

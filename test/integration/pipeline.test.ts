@@ -336,6 +336,30 @@ describe("complete and cancel: bad input changes nothing", () => {
     expect(await paymentRow(order.merchant_uid)).toMatchObject({ imp_uid: null });
   });
 
+  it("does not let a stranger's report of the owner's imp_uid make the owner's own report fail", async () => {
+    const { buyer: owner, impUid, merchantUid } = await paidOrder(8_050, "none");
+    const stranger = await signUp();
+    const theirs = await createOrder(stranger, 8_050);
+    // The stranger reports the owner's imp_uid for their own order first (its validation held back, so nothing
+    // has asked Iamport yet when the owner reports).
+    const held = { send: async () => {}, sendBatch: async () => {} };
+    await completePayment(depsFor(env, { queue: held }), { userId: stranger.user.id, merchantUid: theirs.merchant_uid, impUid, source: "browser" });
+    expect((await paymentRow(theirs.merchant_uid)).imp_uid).toBe(impUid);
+
+    const res = await complete(owner, merchantUid, impUid);
+    expect(res.status).toBe(202);
+    expect((await json(res)).merchant_uid).toBe(merchantUid);
+    const row = await waitForStatus(merchantUid, "paid");
+    expect(row.imp_uid).toBe(impUid);
+    // Iamport named the owner's order: the stranger's claim is gone and their order untouched otherwise.
+    expect(await paymentRow(theirs.merchant_uid)).toMatchObject({ imp_uid: null, status: "ready" });
+    expect(await eventsOf(theirs.merchant_uid)).toEqual([]);
+
+    // Once Iamport has said whose it is, a report binding it to another order is refused and changes nothing.
+    await expectError(await complete(stranger, theirs.merchant_uid, impUid), 409, "imp_uid_in_use");
+    expect(await paymentRow(theirs.merchant_uid)).toMatchObject({ imp_uid: null, status: "ready" });
+  });
+
   it("answers 409 when a different imp_uid is already recorded", async () => {
     const { buyer, merchantUid, impUid } = await paidOrder(8_100);
     expect((await complete(buyer, merchantUid, impUid)).status).toBe(202);

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { describe, expect, it } from "vitest";
 
 // design.md's one-way dependencies, checked on the source: routes call services and never query the database.
