@@ -41,6 +41,13 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: appMigrations, SANDBOX_MIGRATIONS: sandboxMigrations,
           },
           outboundService: refuseOutbound,
+          // The per-address limits are smaller here than in wrangler.toml (120 and 300 a minute), so the tests that
+          // reach them stay short (every test uses its own addresses); the per-account limits are the real ones.
+          // test/unit/wrangler-config.test.ts holds wrangler.toml's numbers.
+          ratelimits: {
+            CLIENT_IP_LIMITER: { namespace_id: "1006", simple: { limit: 20, period: 60 } },
+            WEBHOOK_IP_LIMITER: { namespace_id: "1007", simple: { limit: 20, period: 60 } },
+          },
           workers: [
             {
               name: "pocketpay-sandbox",

@@ -1,6 +1,7 @@
 // `npm run dev`: applies the local D1 migrations of the app and of the Iamport sandbox, then serves both
 // Workers on one port (the app gets the traffic and forwards /sandbox/* to the sandbox).
 import { spawn, spawnSync } from "node:child_process";
+import { seedLocalAdmin } from "./admin/seed.mjs";
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 const persist = ["--persist-to", ".wrangler/state"];
@@ -13,6 +14,14 @@ function run(args) {
 
 run(["d1", "migrations", "apply", "DB", "--local", ...persist]);
 run(["d1", "migrations", "apply", "SANDBOX_DB", "--local", "-c", "sandbox/wrangler.toml", ...persist]);
+
+// A local administrator, so refunds and the admin pages work on a fresh clone (production: npm run admin -- grant).
+const admin = seedLocalAdmin({ persistTo: ".wrangler/state" });
+console.log(
+  admin.password
+    ? `\nLocal administrator: ${admin.email} / ${admin.password}  (kept in .wrangler/state/dev-admin.json)\n`
+    : `\nLocal administrator: ${admin.email} (the password chosen when it signed up)\n`,
+);
 
 const dev = spawn(
   "npx",

@@ -8,6 +8,7 @@ import { limitBody, requireContentType } from "./middleware/body";
 import { provideContext } from "./middleware/context";
 import { requestId } from "./middleware/request-id";
 import { checkOrigin, loadSession } from "./middleware/session";
+import { adminRoutes } from "./routes/admin";
 import { authRoutes, meRoutes } from "./routes/auth";
 import { notFoundPage, pageRoutes } from "./routes/pages";
 import { paymentRoutes } from "./routes/payments";
@@ -40,6 +41,7 @@ export function createApp() {
   app.route("/api/auth", authRoutes);
   app.route("/api/me", meRoutes);
   app.route("/api/payments", paymentRoutes);
+  app.route("/api/admin", adminRoutes);
 
   app.use("/webhooks/*", limitBody(), requireContentType(["application/json", "application/x-www-form-urlencoded"]));
   app.route("/webhooks", webhookRoutes);

@@ -12,6 +12,8 @@ const commaList = z
 
 const positiveInt = z.coerce.number().int().positive();
 
+// Unknown settings are ignored (z.object strips them): ADMIN_EMAILS, which older deployments set, no longer means
+// anything (administrators are a stored role, see `npm run admin`) and breaks nothing by staying.
 const ConfigSchema = z.object({
   APP_ENV: z.enum(["local", "test", "production"]).default("local"),
   IAMPORT_BASE_URL: z.url(),
@@ -21,7 +23,6 @@ const ConfigSchema = z.object({
   IAMPORT_API_KEY: z.string().min(1),
   IAMPORT_API_SECRET: z.string().min(1),
   IAMPORT_TIMEOUT_MS: positiveInt.default(8000),
-  ADMIN_EMAILS: commaList.transform((xs) => xs.map((x) => x.toLowerCase())),
   MAX_PAYMENT_AMOUNT: positiveInt.default(10_000_000),
   RECONCILE_AFTER_SECONDS: positiveInt.default(120),
   WEBHOOK_ALLOWED_IPS: commaList,

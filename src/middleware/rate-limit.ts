@@ -1,10 +1,33 @@
+import { createMiddleware } from "hono/factory";
 import { tooManyRequests } from "../domain/errors";
+import type { AppEnv } from "../types";
 
 /** Client address as Cloudflare reports it; never X-Forwarded-For, which any client can set. */
 export const clientIp = (req: Request) => req.headers.get("cf-connecting-ip") ?? "unknown";
 
+/** The limits' period: a refused caller may try again after at most this many seconds. */
+export const LIMIT_PERIOD_SECONDS = 60;
+
 /** Throws 429 with Retry-After when any of the limiters refuses its key. */
-export async function enforceLimits(checks: Array<[RateLimit, string]>, retryAfterSeconds = 60) {
+export async function enforceLimits(checks: Array<[RateLimit, string]>, retryAfterSeconds = LIMIT_PERIOD_SECONDS) {
   const results = await Promise.all(checks.map(([limiter, key]) => limiter.limit({ key })));
   if (results.some((r) => !r.success)) throw tooManyRequests(retryAfterSeconds);
 }
+
+export type LimitedAction = "create" | "complete" | "refund";
+
+const perUser = (env: AppEnv["Bindings"], action: LimitedAction): RateLimit =>
+  action === "create" ? env.ORDER_USER_LIMITER : action === "complete" ? env.PAYMENT_USER_LIMITER : env.REFUND_USER_LIMITER;
+
+/**
+ * Limits a signed-in write that makes pocketpay call Iamport, per user and per client address, before anything
+ * else is read: a refused request costs no query and no Iamport call.
+ */
+export const limitWrites = (action: LimitedAction) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const ip = clientIp(c.req.raw);
+    const checks: Array<[RateLimit, string]> = [[c.env.CLIENT_IP_LIMITER, `${action}:${ip}`]];
+    if (c.var.user) checks.push([perUser(c.env, action), `${action}:${c.var.user.id}`]);
+    await enforceLimits(checks);
+    await next();
+  });

@@ -2,6 +2,7 @@ import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { forbidden, unauthorized } from "../domain/errors";
 import { authenticate } from "../services/auth";
+import { isAdminUser } from "../services/roles";
 import type { AppEnv } from "../types";
 
 export const SESSION_COOKIE = "pp_session";
@@ -33,8 +34,8 @@ export const requireUser = () =>
     await next();
   });
 
-export const isAdmin = (c: { var: AppEnv["Variables"] }) =>
-  !!c.var.user && c.var.config.ADMIN_EMAILS.includes(c.var.user.email);
+/** Administrators hold the stored role (granted by an operator or another admin), never an email on a list. */
+export const isAdmin = (c: { var: AppEnv["Variables"] }) => isAdminUser(c.var.user);
 
 export const requireAdmin = () =>
   createMiddleware<AppEnv>(async (c, next) => {

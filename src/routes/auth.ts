@@ -9,16 +9,10 @@ import { requireUser, SESSION_COOKIE } from "../middleware/session";
 import { login, logout, signup, type IssuedSession } from "../services/auth";
 import type { AppEnv } from "../types";
 import { presentUser } from "../services/present";
-
-const email = z
-  .string({ error: "is required" })
-  .trim()
-  .toLowerCase()
-  .max(254, "must be at most 254 characters")
-  .pipe(z.email({ error: "must be a valid email address" }));
+import { accountEmail } from "./shared";
 
 const SignupBody = z.strictObject({
-  email,
+  email: accountEmail,
   password: z
     .string({ error: "is required" })
     .min(10, "must be at least 10 characters")
@@ -28,7 +22,7 @@ const SignupBody = z.strictObject({
 });
 
 const LoginBody = z.strictObject({
-  email,
+  email: accountEmail,
   password: z.string({ error: "is required" }).min(1, "is required").max(200, "must be at most 200 characters"),
 });
 
@@ -42,7 +36,7 @@ function respondWithSession(c: Context<AppEnv>, session: IssuedSession, status: 
     path: "/",
     expires: new Date(session.expiresAt),
   });
-  return c.json({ user: presentUser(session.user, c.var.config), token: session.token }, status);
+  return c.json({ user: presentUser(session.user), token: session.token }, status);
 }
 
 const deps = (c: Context<AppEnv>) => ({ db: c.var.db, config: c.var.config, now: c.var.now, randomBytes });
@@ -71,5 +65,5 @@ export const authRoutes = new Hono<AppEnv>()
   });
 
 export const meRoutes = new Hono<AppEnv>().get("/", requireUser(), (c) =>
-  c.json({ user: presentUser(c.var.user!, c.var.config) }),
+  c.json({ user: presentUser(c.var.user!) }),
 );

@@ -5,14 +5,16 @@ import { PAYMENT_STATUSES, type PaymentStatus } from "../domain/payment-state";
 import { isAdmin, loadSession } from "../middleware/session";
 import { checkoutFor } from "../services/create-payment";
 import { allPayments, ownPayments, paymentDetail, paymentOwner } from "../services/payment-queries";
+import { roleOverview } from "../services/roles";
 import type { AppEnv } from "../types";
 import { AdminListPage, AdminPaymentPage } from "../views/admin";
+import { AdminRolesPage } from "../views/admin-roles";
 import { ASSETS } from "../views/assets";
 import { AuthPage } from "../views/auth";
 import { CheckoutPage } from "../views/checkout";
 import { HistoryPage, MessagePage, PaymentPage } from "../views/payments";
 import { deps } from "./shared";
-import { presentEvent, presentPayment, presentRefund } from "../services/present";
+import { presentAdmin, presentEvent, presentPayment, presentRefund, presentRoleChange } from "../services/present";
 
 // The browser pages: server-rendered with hono/jsx (escaped by default), one stylesheet and one script from
 // /assets. Every write goes through the JSON API from the page's script, so the API's rules are the only rules.
@@ -259,6 +261,18 @@ pageRoutes.get("/admin/payments/:merchant_uid", async (c) => {
       owner={owner}
       events={detail.events.map(presentEvent)}
       refunds={detail.refunds.map(presentRefund)}
+    />,
+  );
+});
+
+pageRoutes.get("/admin/roles", async (c) => {
+  const { admins, history } = await roleOverview(c.var);
+  return render(
+    c,
+    <AdminRolesPage
+      user={c.var.user!}
+      admins={admins.map(presentAdmin)}
+      changes={history.map(presentRoleChange)}
     />,
   );
 });

@@ -5,6 +5,7 @@ import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { PAYMENT_STATUSES } from "../domain/payment-state";
 import { safeText } from "../lib/text-schema";
 import { jsonBody, queryWith } from "../lib/validate";
+import { limitWrites } from "../middleware/rate-limit";
 import { isAdmin, requireUser } from "../middleware/session";
 import { cancelOrder } from "../services/cancel-order";
 import { completePayment } from "../services/complete-payment";
@@ -37,7 +38,7 @@ const ListQuery = z.object({
 
 export const paymentRoutes = new Hono<AppEnv>()
   .use(requireUser())
-  .post("/", async (c) => {
+  .post("/", limitWrites("create"), async (c) => {
     const body = await jsonBody(c, CreateBody(c.var.config.MAX_PAYMENT_AMOUNT));
     const origin = new URL(c.req.url).origin;
     const result = await createPayment(deps(c), c.var.user!, body, origin, idempotencyKey(c));
@@ -68,7 +69,7 @@ export const paymentRoutes = new Hono<AppEnv>()
       refunds: detail.refunds.map(presentRefund),
     });
   })
-  .post("/:merchant_uid/complete", async (c) => {
+  .post("/:merchant_uid/complete", limitWrites("complete"), async (c) => {
     const merchantUid = c.req.param("merchant_uid");
     if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
     const body = await jsonBody(c, CompleteBody);

@@ -4,6 +4,7 @@ import { notFound } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { safeText } from "../lib/text-schema";
 import { jsonBody } from "../lib/validate";
+import { limitWrites } from "../middleware/rate-limit";
 import { requireAdmin } from "../middleware/session";
 import { refundPayment } from "../services/refund-payment";
 import type { AppEnv } from "../types";
@@ -18,7 +19,7 @@ const RefundBody = z.strictObject({
   reason: safeText({ max: 200, multiline: true }),
 });
 
-export const refundRoutes = new Hono<AppEnv>().post("/", requireAdmin(), async (c) => {
+export const refundRoutes = new Hono<AppEnv>().post("/", requireAdmin(), limitWrites("refund"), async (c) => {
   const merchantUid = c.req.param("merchant_uid") ?? "";
   if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
   const body = await jsonBody(c, RefundBody);

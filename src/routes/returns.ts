@@ -1,10 +1,9 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import { AppError } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { queryWith } from "../lib/validate";
-import { completePayment } from "../services/complete-payment";
-import { enqueueValidation } from "../services/enqueue";
+import { clientIp, enforceLimits } from "../middleware/rate-limit";
+import { reportReturn } from "../services/returns";
 import type { AppEnv } from "../types";
 import { deps, IMP_UID_PATTERN } from "./shared";
 
@@ -26,18 +25,10 @@ export const returnRoutes = new Hono<AppEnv>().get("/return", async (c) => {
   }
   if (q.imp_uid) {
     const user = c.var.user;
-    if (user) {
-      try {
-        await completePayment(deps(c), { userId: user.id, merchantUid: q.merchant_uid, impUid: q.imp_uid, source: "browser" });
-      } catch (e) {
-        // The page shows the payment as it stands; a conflicting or foreign report simply changes nothing.
-        if (!(e instanceof AppError) || e.status >= 500) throw e;
-      }
-    } else {
-      // Signed out (another browser, an expired session): the report cannot be recorded as the owner's, but it
-      // can still make us ask Iamport sooner.
-      await enqueueValidation(deps(c), { merchant_uid: q.merchant_uid, source: "browser" });
-    }
+    // Signed out, this is an anonymous request that can make pocketpay call Iamport: limited per address.
+    if (user) await enforceLimits([[c.env.PAYMENT_USER_LIMITER, `complete:${user.id}`], [c.env.CLIENT_IP_LIMITER, `complete:${clientIp(c.req.raw)}`]]);
+    else await enforceLimits([[c.env.CLIENT_IP_LIMITER, `return:${clientIp(c.req.raw)}`]]);
+    await reportReturn(deps(c), { userId: user?.id ?? null, merchantUid: q.merchant_uid, impUid: q.imp_uid });
   }
   return c.redirect(target.pathname + target.search, 303);
 });

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import * as z from "zod";
 import { badRequest } from "../domain/errors";
 import { depsFor } from "../services/deps";
 import type { AppEnv } from "../types";
@@ -19,3 +20,11 @@ export function idempotencyKey(c: Context): string | undefined {
 export const deps = (c: Context<AppEnv>) =>
   depsFor(c.env, { db: c.var.db, config: c.var.config, now: c.var.now, usage: c.var.usage });
 
+
+/** An account's email as sign-up stores it: trimmed, lower-cased, at most 254 characters. */
+export const accountEmail = z
+  .string({ error: "is required" })
+  .trim()
+  .toLowerCase()
+  .max(254, "must be at most 254 characters")
+  .pipe(z.email({ error: "must be a valid email address" }));

@@ -1,14 +1,13 @@
-import type { Config } from "../config";
 // The JSON shapes of the public API, in one place, so stored idempotent responses match live ones.
-import type { PaymentEventRow, PaymentRow, RefundRow, UserRow } from "../db/schema";
+import type { PaymentEventRow, PaymentRow, RefundRow, RoleChangeRow, UserRow } from "../db/schema";
 import { holdsMoney } from "../domain/payment-state";
 import { iso } from "../lib/time";
 
-export const presentUser = (user: UserRow, config: Config) => ({
+export const presentUser = (user: UserRow) => ({
   id: user.id,
   email: user.email,
   name: user.name,
-  is_admin: config.ADMIN_EMAILS.includes(user.email),
+  is_admin: user.role === "admin",
   created_at: iso(user.createdAt),
 });
 
@@ -47,4 +46,19 @@ export const presentRefund = (r: RefundRow) => ({
   fail_reason: r.failReason,
   created_at: iso(r.createdAt),
   updated_at: iso(r.updatedAt),
+});
+
+export const presentAdmin = (a: { email: string; name: string; since: number | null; by: string | null }) => ({
+  email: a.email,
+  name: a.name,
+  since: iso(a.since),
+  granted_by: a.by,
+});
+
+export const presentRoleChange = (c: RoleChangeRow) => ({
+  email: c.email,
+  from: c.fromRole,
+  to: c.toRole,
+  by: c.changedBy,
+  at: iso(c.createdAt),
 });

@@ -23,6 +23,9 @@ export function AdminListPage(v: { user: UserRow; rows: AdminRow[]; filters: Adm
     <Layout title="All payments" user={v.user} admin nav="admin" wide>
       <h1>All payments</h1>
       <p class="lead">Every buyer's payments, newest first. Times are Korea Standard Time (Asia/Seoul).</p>
+      <p>
+        <a href="/admin/roles">Administrators</a>
+      </p>
       <form class="filters card" method="get" action="/admin/payments" role="search" aria-label="Filter payments">
         <StatusSelect id="af-status" selected={f.status} anyLabel="Any status" />
         <div class="field">

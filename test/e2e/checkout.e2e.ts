@@ -11,6 +11,9 @@ import {
   PHONE,
   screenshot,
   seoul,
+  adminCommand,
+  localAdmin,
+  logInByApi,
   signUpByApi,
   uniqueEmail,
   waitForStatus,
@@ -238,9 +241,47 @@ describe("in Chromium, another user", () => {
     await context.close();
   });
 
+  it("is made an administrator by the operator's command, then granted and revoked on the administrators page", async () => {
+    const colleague = await newContext(browser);
+    const email = await signUpByApi(colleague, uniqueEmail("colleague"), "Park Jiwoo");
+    const theirs = await colleague.newPage();
+    expect((await theirs.goto("/admin/payments"))!.status()).toBe(403);
+
+    // The operator: `npm run admin -- grant <email>` on the local database, refusing anything not surely an email.
+    expect(adminCommand("grant", "x'; UPDATE users SET role='admin';--@example.com")).toMatchObject({ code: 2 });
+    const granted = adminCommand("grant", email.toUpperCase());
+    expect(granted.code, granted.out).toBe(0);
+    expect(granted.out).toContain(`${email} is now an administrator`);
+    expect((await theirs.goto("/admin/payments"))!.status()).toBe(200);
+
+    // The seeded admin sees it on the administrators page, revokes it, and grants it again there.
+    const context = await newContext(browser);
+    await logInByApi(context, localAdmin().email, localAdmin().password);
+    const page = await context.newPage();
+    await page.goto("/admin/payments");
+    await page.getByRole("link", { name: "Administrators" }).click();
+    await page.waitForURL(/\/admin\/roles$/);
+    expect(await page.locator("ol.timeline").textContent()).toMatch(new RegExp(`${email.replace(/[.+]/g, "\\$&")}: buyer → administrator, by cli:`));
+    await page.getByRole("button", { name: `Revoke administrator rights of ${email}` }).click();
+    await page.getByText(`${email}: administrator → buyer, by admin:${localAdmin().email}`).waitFor();
+    expect((await theirs.goto("/admin/payments"))!.status()).toBe(403);
+
+    // An address with no account: the API's 404 is shown on the form and nothing changes.
+    await page.getByLabel("Email of an existing account").fill(`nobody-${email}`);
+    await page.getByRole("button", { name: "Grant" }).click();
+    await page.locator("[data-form-error]:not([hidden])").first().waitFor();
+    await page.getByLabel("Email of an existing account").fill(email);
+    await page.getByRole("button", { name: "Grant" }).click();
+    await page.getByRole("button", { name: `Revoke administrator rights of ${email}` }).waitFor();
+    await screenshot(page, "desktop-admin-roles");
+    expect((await theirs.goto("/admin/payments"))!.status()).toBe(200);
+    await context.close();
+    await colleague.close();
+  });
+
   it("as the admin, finds the first buyer's payment by email, sees its timeline and refunds part of it", async () => {
     const context = await newContext(browser);
-    await signUpByApi(context, "admin@example.com", "Admin");
+    await logInByApi(context, localAdmin().email, localAdmin().password);
     const page = await context.newPage();
     await page.goto("/admin/payments");
     await page.getByLabel("Buyer email contains").fill(first.email.slice(0, 14));

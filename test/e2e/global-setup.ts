@@ -4,10 +4,15 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
+import { seedLocalAdmin } from "../../scripts/admin/seed.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
+    /** The local administrator, seeded exactly as `npm run dev` seeds it. */
+    admin: { email: string; password: string };
+    /** The server's --persist-to directory, for `npm run admin -- … --persist-to` against its database. */
+    statePath: string;
   }
 }
 
@@ -79,6 +84,11 @@ export default async function setup(project: TestProject) {
     const persist = ["--persist-to", state];
     wrangler(["d1", "migrations", "apply", "DB", "--local", ...persist]);
     wrangler(["d1", "migrations", "apply", "SANDBOX_DB", "--local", "-c", "sandbox/wrangler.toml", ...persist]);
+    // The administrator `npm run dev` provides, by the same code; the scenarios log in with its password.
+    const admin = seedLocalAdmin({ persistTo: state });
+    if (!admin.password) throw new Error("the local admin seed gave no password");
+    project.provide("admin", { email: admin.email, password: admin.password });
+    project.provide("statePath", state);
 
     const port = await freePort();
     const inspector = await freePort();

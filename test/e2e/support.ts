@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
@@ -58,6 +59,24 @@ export async function signUpByApi(context: BrowserContext, email = uniqueEmail()
   });
   if (res.status() !== 201) throw new Error(`signup failed: ${res.status()} ${await res.text()}`);
   return email;
+}
+
+/** Logs in through the JSON API from inside the context (for setup only). */
+export async function logInByApi(context: BrowserContext, email: string, password: string) {
+  const res = await context.request.post("/api/auth/login", { data: { email, password }, headers: { origin: baseURL() } });
+  if (res.status() !== 200) throw new Error(`login failed: ${res.status()} ${await res.text()}`);
+}
+
+/** The administrator seeded like `npm run dev` seeds it (test/e2e/global-setup.ts). */
+export const localAdmin = () => inject("admin");
+
+/** Runs `npm run admin -- <args>` (scripts/admin.mjs) against the running server's local database. */
+export function adminCommand(...args: string[]) {
+  const r = spawnSync(process.execPath, ["scripts/admin.mjs", ...args, "--persist-to", inject("statePath")], {
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    encoding: "utf8",
+  });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
 /** Clicks what opens the sandbox's payment popup and returns the popup. */

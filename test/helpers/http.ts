@@ -1,4 +1,5 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { setRoleSql } from "../../scripts/admin/sql.mjs";
 
 export const ORIGIN = "http://localhost:8787";
 
@@ -55,16 +56,15 @@ export async function signUp(overrides: Partial<{ email: string; password: strin
   return { token: body.token, email, password, user: body.user };
 }
 
-/** The admin account listed in ADMIN_EMAILS; signs it up the first time, logs in after that. */
+/**
+ * A fresh administrator: an account signed up like any other, then granted the role with exactly the SQL the
+ * operator's `npm run admin -- grant` runs (scripts/admin/sql.mjs), which the database records on role_changes.
+ */
 export async function adminUser(): Promise<TestUser> {
-  const email = "admin@example.com";
-  const password = "admin password 1234";
-  const login = await call("POST", "/api/auth/login", { body: { email, password } });
-  if (login.status === 200) {
-    const body = await json(login);
-    return { token: body.token, email, password, user: body.user };
-  }
-  return signUp({ email, password, name: "Admin" });
+  const admin = await signUp({ name: "Admin" });
+  const [grant] = setRoleSql(admin.email, "admin", { actor: "cli:test", now: Date.now() });
+  await env.DB.prepare(grant!).run();
+  return { ...admin, user: { ...admin.user, is_admin: true } };
 }
 
 export async function expectError(res: Response, status: number, code?: string) {

@@ -240,7 +240,9 @@ export const CLIENT_JS = String.raw`(function () {
       var res = await api("POST", "/api/payments/" + encodeURIComponent(form.getAttribute("data-refund")) + "/refunds", body, { "Idempotency-Key": key });
       // Same URL: only a reload shows the refunded payment (a changed #hash alone would not load it).
       if (res.status === 201) { location.reload(); return; }
-      if (res.status === 422) key = newKey();
+      // The key keeps the body it was first sent with. Only an unknown outcome (no answer, 503: the refund may be
+      // pending) is retried with it; after any answer, an edited form is a new request with a new key.
+      if (res.status !== 0 && res.status !== 503) key = newKey();
       button.disabled = false;
       say(qs("[data-refund-status]", form), "");
       showErrors(form, res, { amount_exceeds_refundable: "amount", balance_changed: "amount", refund_in_progress: "amount" });
