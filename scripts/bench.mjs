@@ -145,11 +145,16 @@ async function pool(n, limit, fn) {
 
 // ---- The flows -------------------------------------------------------------------------------------------------
 
-/** Signup is rate limited per client IP and per email: each buyer gets its own of both. */
+/**
+ * Each buyer calls from an address of their own, as real buyers do: signup, orders, reports and refunds are
+ * rate limited per client address (and per account) in pocketpay, sized for one person's use of one address.
+ */
+const buyerIp = (i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+
 async function signup(i, tag) {
   const res = await call("signup", "POST", "/api/auth/signup", {
     body: { email: `bench-${tag}-${i}@example.com`, password: "bench-password-0123", name: `Bench buyer ${i}` },
-    headers: { "cf-connecting-ip": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
+    headers: { "cf-connecting-ip": buyerIp(i) },
     expect: 201,
   });
   if (res.ok && typeof res.json?.token !== "string") fail("signup: no token in the answer", { body: res.json });
@@ -166,12 +171,14 @@ const flow = {
 
 /** One buyer's M payments, one after another; a baseline /healthz probe precedes each. */
 async function buyer(i, token, { measured }) {
+  const headers = { "cf-connecting-ip": buyerIp(i) };
   for (let k = 0; k < PAYMENTS; k++) {
     if (measured) await call("healthz (flow)", "GET", "/healthz");
     const amount = 1000 + ((i * PAYMENTS + k) % 90) * 100;
     const created = await call("create", "POST", "/api/payments", {
       body: { name: `Bench order ${i}-${k}`, amount },
       token,
+      headers,
       expect: 201,
       record: measured,
     });
@@ -198,6 +205,7 @@ async function buyer(i, token, { measured }) {
     const completed = await call("complete", "POST", `/api/payments/${merchantUid}/complete`, {
       body: { imp_uid: impUid },
       token,
+      headers,
       expect: 202,
       record: measured,
     });
@@ -206,7 +214,7 @@ async function buyer(i, token, { measured }) {
 
     // Poll until Iamport's answer, through the queue, has made it `paid`.
     for (;;) {
-      const got = await call("poll", "GET", `/api/payments/${merchantUid}`, { token, record: measured });
+      const got = await call("poll", "GET", `/api/payments/${merchantUid}`, { token, headers, record: measured });
       if (!got.ok) break;
       const status = got.json?.status;
       if (status === "paid") {
@@ -229,12 +237,17 @@ async function buyer(i, token, { measured }) {
   }
 }
 
+/** Iamport's webhook addresses (WEBHOOK_ALLOWED_IPS in production); webhooks are limited per address locally. */
+const IAMPORT_IPS = ["52.78.100.19", "52.78.48.223", "52.78.5.241"];
+let webhooksSent = 0;
+
 /** Iamport repeats webhooks: one more delivery per paid payment, posted directly and timed. */
 async function duplicateWebhooks(payments) {
   for (const p of payments) {
     await call("healthz (webhooks)", "GET", "/healthz");
     const res = await call("webhook (direct)", "POST", "/webhooks/iamport", {
       body: { imp_uid: p.imp_uid, merchant_uid: p.merchant_uid, status: "paid" },
+      headers: { "cf-connecting-ip": IAMPORT_IPS[webhooksSent++ % IAMPORT_IPS.length] },
     });
     if (res.ok && res.json?.received !== true) fail("webhook: unexpected answer", { body: res.json });
   }

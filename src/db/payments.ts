@@ -15,6 +15,16 @@ export const findPaymentById = (db: Db, id: number) => db.select().from(payments
 export const findPaymentByImpUid = (db: Db, impUid: string) =>
   db.select().from(payments).where(eq(payments.impUid, impUid)).get();
 
+/** The order a hint names and the order holding the imp_uid it names (if any), in one round trip. */
+export async function findHintedOrders(db: Db, merchantUid: string, impUid: string | undefined) {
+  if (impUid === undefined) return { byMerchantUid: await findPaymentByMerchantUid(db, merchantUid), byImpUid: undefined };
+  const [byMerchantUid, byImpUid] = await db.batch([
+    db.select().from(payments).where(eq(payments.merchantUid, merchantUid)),
+    db.select().from(payments).where(eq(payments.impUid, impUid)),
+  ]);
+  return { byMerchantUid: byMerchantUid[0], byImpUid: byImpUid[0] };
+}
+
 export interface ListFilter {
   userId?: string;
   status?: PaymentStatus;

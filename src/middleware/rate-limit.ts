@@ -5,6 +5,16 @@ import type { AppEnv } from "../types";
 /** Client address as Cloudflare reports it; never X-Forwarded-For, which any client can set. */
 export const clientIp = (req: Request) => req.headers.get("cf-connecting-ip") ?? "unknown";
 
+/**
+ * The per-address limit for `action`, or none for a request without a client address: Cloudflare sets
+ * CF-Connecting-IP on every request from outside, so only a call from inside the account (a service binding, such
+ * as the local Iamport sandbox's webhooks) arrives without one, and those must not share one bucket.
+ */
+export function addressLimit(limiter: RateLimit, action: string, req: Request): Array<[RateLimit, string]> {
+  const ip = req.headers.get("cf-connecting-ip");
+  return ip ? [[limiter, `${action}:${ip}`]] : [];
+}
+
 /** The limits' period: a refused caller may try again after at most this many seconds. */
 export const LIMIT_PERIOD_SECONDS = 60;
 
@@ -25,8 +35,7 @@ const perUser = (env: AppEnv["Bindings"], action: LimitedAction): RateLimit =>
  */
 export const limitWrites = (action: LimitedAction) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const ip = clientIp(c.req.raw);
-    const checks: Array<[RateLimit, string]> = [[c.env.CLIENT_IP_LIMITER, `${action}:${ip}`]];
+    const checks = addressLimit(c.env.CLIENT_IP_LIMITER, action, c.req.raw);
     if (c.var.user) checks.push([perUser(c.env, action), `${action}:${c.var.user.id}`]);
     await enforceLimits(checks);
     await next();

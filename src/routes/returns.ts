@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { queryWith } from "../lib/validate";
-import { clientIp, enforceLimits } from "../middleware/rate-limit";
+import { addressLimit, enforceLimits } from "../middleware/rate-limit";
 import { reportReturn } from "../services/returns";
 import type { AppEnv } from "../types";
 import { deps, IMP_UID_PATTERN } from "./shared";
@@ -26,8 +26,11 @@ export const returnRoutes = new Hono<AppEnv>().get("/return", async (c) => {
   if (q.imp_uid) {
     const user = c.var.user;
     // Signed out, this is an anonymous request that can make pocketpay call Iamport: limited per address.
-    if (user) await enforceLimits([[c.env.PAYMENT_USER_LIMITER, `complete:${user.id}`], [c.env.CLIENT_IP_LIMITER, `complete:${clientIp(c.req.raw)}`]]);
-    else await enforceLimits([[c.env.CLIENT_IP_LIMITER, `return:${clientIp(c.req.raw)}`]]);
+    if (user) {
+      await enforceLimits([[c.env.PAYMENT_USER_LIMITER, `complete:${user.id}`], ...addressLimit(c.env.CLIENT_IP_LIMITER, "complete", c.req.raw)]);
+    } else {
+      await enforceLimits(addressLimit(c.env.CLIENT_IP_LIMITER, "return", c.req.raw));
+    }
     await reportReturn(deps(c), { userId: user?.id ?? null, merchantUid: q.merchant_uid, impUid: q.imp_uid });
   }
   return c.redirect(target.pathname + target.search, 303);

@@ -1,5 +1,5 @@
 import { isUniqueViolation } from "../db/client";
-import { applyTransition, findPaymentByImpUid, findPaymentByMerchantUid, replaceImpUid } from "../db/payments";
+import { applyTransition, findHintedOrders, findPaymentByImpUid, findPaymentByMerchantUid, replaceImpUid } from "../db/payments";
 import type { PaymentRow } from "../db/schema";
 import type { EventSource, PaymentStatus } from "../domain/payment-state";
 import { nextRecheckAt } from "../domain/recheck";
@@ -73,17 +73,17 @@ function alreadySettled(order: PaymentRow, msg: ValidationMessage): boolean {
  * Iamport transport errors propagate (the consumer retries them); refusals propagate too (recorded, not retried).
  */
 export async function validatePayment(deps: Deps, msg: ValidationMessage): Promise<ValidationOutcome> {
-  const hinted = msg.merchant_uid ? await findPaymentByMerchantUid(deps.db, msg.merchant_uid) : undefined;
-  // Made-up or foreign hints cost no Iamport call: every order of ours is in the table before its checkout exists.
+  const { byMerchantUid: hinted, byImpUid: holder } = msg.merchant_uid
+    ? await findHintedOrders(deps.db, msg.merchant_uid, msg.imp_uid)
+    : { byMerchantUid: undefined, byImpUid: undefined };
+  // Made-up or foreign hints cost no Iamport call: every order of ours is in the table before its checkout exists,
+  // and an imp_uid Iamport already confirmed for another order cannot be this one's.
   if (msg.merchant_uid && !hinted) return { result: "ignored", detail: "no order of ours has this merchant_uid" };
   if (hinted && alreadySettled(hinted, msg)) {
     return outcome(hinted, [], `already ${hinted.status}`);
   }
-  if (hinted && msg.imp_uid && hinted.impUid !== msg.imp_uid && msg.source !== "reconciler") {
-    const holder = await findPaymentByImpUid(deps.db, msg.imp_uid);
-    if (holder && holder.id !== hinted.id && impUidVerified(holder)) {
-      return { result: "ignored", detail: `Iamport already said ${msg.imp_uid} belongs to another order` };
-    }
+  if (hinted && holder && holder.id !== hinted.id && impUidVerified(holder) && msg.source !== "reconciler") {
+    return { result: "ignored", detail: `Iamport already said ${msg.imp_uid} belongs to another order` };
   }
 
   let truth: IamportPayment;

@@ -1,9 +1,9 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CallInfo } from "../../src/iamport";
 import { observeIamportCalls } from "../../src/services/deps";
 import { adminUser, call, signUp, type TestUser } from "../helpers/http";
-import { createOrder } from "../helpers/orders";
+import { complete, createOrder } from "../helpers/orders";
 import { pay } from "../helpers/sandbox";
 import { waitForInboxDrained, waitForStatus } from "../helpers/wait";
 
@@ -142,6 +142,24 @@ describe("anonymous requests cost no Iamport call", () => {
     expect(calls).toEqual([]);
   });
 
+  it("does not ask Iamport about an imp_uid Iamport already confirmed for another order", async () => {
+    const owner = await signUp();
+    const paidOrder = await createOrder(owner, 6_200);
+    const paid = await pay({ merchant_uid: paidOrder.merchant_uid, amount: 6_200, webhook: "none" });
+    await complete(owner, paidOrder.merchant_uid, paid.imp_uid!);
+    await waitForStatus(paidOrder.merchant_uid, "paid");
+    const other = await createOrder(await signUp(), 6_200);
+    const calls = observe();
+    const res = await call("POST", "/webhooks/iamport", { body: { imp_uid: paid.imp_uid, merchant_uid: other.merchant_uid, status: "paid" } });
+    expect(res.status).toBe(200);
+    await waitForInboxDrained(other.merchant_uid, 1);
+    expect(calls).toEqual([]);
+    expect(await env.DB.prepare("SELECT status, imp_uid FROM payments WHERE merchant_uid = ?").bind(other.merchant_uid).first()).toEqual({
+      status: "ready",
+      imp_uid: null,
+    });
+  });
+
   it("limits webhooks per address while the allow-list is off", async () => {
     const ip = uniqueIp();
     const requests = Array.from({ length: 2 * ADDRESS_LIMIT + 1 }, (_, i) => () =>
@@ -151,5 +169,18 @@ describe("anonymous requests cost no Iamport call", () => {
       }),
     );
     expectLimited(await statusesOf(requests), ADDRESS_LIMIT, 200);
+  });
+
+  it("does not put calls from inside the account (no client address: the sandbox's webhooks) in one bucket", async () => {
+    const post = (i: number) => () =>
+      exports.default.fetch(
+        new Request("http://localhost:8787/webhooks/iamport", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ imp_uid: "imp_100000000003", merchant_uid: `internal-${i}`, status: "paid" }),
+        }),
+      );
+    const results = await statusesOf(Array.from({ length: 2 * ADDRESS_LIMIT + 1 }, (_, i) => post(i)));
+    expect(results.map((r) => r.status)).toEqual(Array(2 * ADDRESS_LIMIT + 1).fill(200));
   });
 });
