@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { call, json, signUp } from "../helpers/http";
 import { complete, createOrder } from "../helpers/orders";
-import { inspect, pay, webhooksFor } from "../helpers/sandbox";
-import { eventsOf, waitFor, waitForStatus } from "../helpers/wait";
+import { inspect, pay, resendWebhook, webhooksFor } from "../helpers/sandbox";
+import { eventsOf, waitFor, waitForInboxDrained, waitForStatus } from "../helpers/wait";
 
 describe("the happy path", () => {
   it("creates, pays, completes and ends paid with one event, verified against Iamport", async () => {
@@ -22,7 +22,8 @@ describe("the happy path", () => {
       buyer_name: "Kim Minji",
     });
 
-    const paid = await pay({ merchant_uid: order.merchant_uid, amount: 15_000 });
+    // The webhook is held back until the browser's report is answered, so that answer is the report's own.
+    const paid = await pay({ merchant_uid: order.merchant_uid, amount: 15_000, webhook: "none" });
     expect(paid.success).toBe(true);
     const res = await complete(buyer, order.merchant_uid, paid.imp_uid!);
     expect(res.status).toBe(202);
@@ -39,7 +40,11 @@ describe("the happy path", () => {
     expect(detail.events).toHaveLength(1);
     expect(detail.events[0]).toMatchObject({ from: "ready", to: "paid" });
     expect((await inspect(paid.imp_uid!)).status).toBe("paid");
-    // The sandbox's webhook reached the app and was answered 200.
+
+    // Then Iamport's webhook: the sandbox sends it to the app, which answers 200 and changes nothing.
+    await resendWebhook({ imp_uid: paid.imp_uid! });
     await waitFor("webhook delivered", async () => (await webhooksFor(order.merchant_uid)).some((w) => w.outcome === "delivered"));
+    await waitForInboxDrained(order.merchant_uid, 1);
+    expect((await eventsOf(order.merchant_uid)).map((e) => [e.from_status, e.to_status])).toEqual([["ready", "paid"]]);
   });
 });

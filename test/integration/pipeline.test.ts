@@ -293,11 +293,25 @@ describe("the reconciler", () => {
       source: "browser",
     });
     expect(await paymentRow(merchantUid)).toMatchObject({ status: "ready", imp_uid: impUid });
-    // Not yet: inside the grace period the reconciler leaves it alone.
-    const early = await reconcile(depsFor(env));
+    // Not yet: inside the grace period the reconciler leaves it alone (every message still reaches the real queue).
+    const sent: string[] = [];
+    const real = depsFor(env).queue;
+    const recording = {
+      send: async (m: { merchant_uid?: string }) => {
+        sent.push(m.merchant_uid ?? "");
+        await real.send(m as never);
+      },
+      sendBatch: async (ms: Array<{ merchant_uid?: string }>) => {
+        sent.push(...ms.map((m) => m.merchant_uid ?? ""));
+        await real.sendBatch(ms as never);
+      },
+    };
+    const early = await reconcile(depsFor(env, { queue: recording }));
+    expect(early.failed).toEqual([]);
+    expect(sent).not.toContain(merchantUid);
     expect(await paymentRow(merchantUid)).toMatchObject({ status: "ready" });
-    expect(early).toBeDefined();
-    await reconcile(depsFor(env, { now: later(10) }));
+    await reconcile(depsFor(env, { queue: recording, now: later(10) }));
+    expect(sent).toContain(merchantUid);
     await waitForStatus(merchantUid, "paid");
   });
 
