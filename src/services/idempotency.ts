@@ -46,8 +46,9 @@ function conflictInProgress(): never {
 
 /**
  * Runs `work` once per key: a repeat gets the first response; a failure is marked on the key (its fingerprint
- * kept), so a retry with the same body starts afresh and one with another body is refused. The response is stored after `work`, unless `work` stores it itself, atomically with its own writes
- * (`storedByWork`), where a crash between the two would let a later retry do the work a second time.
+ * kept), so a retry with the same body starts afresh and one with another body is refused. The response is stored
+ * after `work`, unless `work` stores it itself, atomically with its own writes (`storedByWork`), where a crash
+ * between the two would let a later retry do the work a second time.
  */
 export async function runIdempotently(
   deps: Deps,

@@ -70,7 +70,8 @@ function alreadySettled(order: PaymentRow, msg: ValidationMessage): boolean {
  * The one routine every hint ends in (browser report, webhook, reconciler). It trusts nothing but Iamport's own
  * record of the payment, checked against the order row we wrote, and applies the outcome with compare-and-set
  * writes, so any number of deliveries in any order give exactly one transition per step.
- * Iamport transport errors propagate (the consumer retries them); refusals propagate too (recorded, not retried).
+ * Iamport errors propagate: the consumer retries transport failures and temporary refusals, and records final
+ * refusals without retrying them.
  */
 export async function validatePayment(deps: Deps, msg: ValidationMessage): Promise<ValidationOutcome> {
   const { byMerchantUid: hinted, byImpUid: holder } = msg.merchant_uid
