@@ -8,6 +8,11 @@ const SANDBOX_SCRIPT = ".build/sandbox/index.js";
 const APP_DB_ID = "00000000-0000-0000-0000-000000000001";
 const SANDBOX_DB_ID = "00000000-0000-0000-0000-000000000002";
 
+/** The pages' script and stylesheet (src/client) as the content-hashed files the [assets] binding serves. */
+function buildAssets() {
+  execFileSync(process.execPath, ["scripts/build-assets.mjs"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env } });
+}
+
 function buildSandbox() {
   execFileSync(
     "npx",
@@ -24,6 +29,7 @@ function refuseOutbound(request: Request): Response {
 }
 
 export default defineConfig(async () => {
+  buildAssets();
   buildSandbox();
   const appMigrations = await readD1Migrations("migrations");
   const sandboxMigrations = await readD1Migrations("sandbox/migrations");

@@ -1,5 +1,6 @@
-// Builds the production bundle exactly as `wrangler deploy --env production` would, without deploying,
-// then checks it: the Iamport sandbox must not be in it, and it must stay small.
+// Builds the production bundle exactly as `wrangler deploy --env production` would (its [build] step makes the
+// browser assets), without deploying, then checks it: the Iamport sandbox must not be in the Worker or the
+// assets, every asset the pages name must exist, and both must stay small.
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -28,6 +29,37 @@ if (leaked.length > 0) {
   console.error(`The production bundle contains sandbox code (${leaked.join(", ")}).`);
   process.exit(1);
 }
+// The static assets the Worker's pages link to (scripts/build-assets.mjs): present, hashed, sandbox-free, small.
+const assetsDir = resolve(".build/assets/public");
+const manifest = JSON.parse(readFileSync(resolve(".build/assets/manifest.json"), "utf8"));
+let assetBytes = 0;
+for (const [name, url] of Object.entries(manifest)) {
+  const path = join(assetsDir, url);
+  let body;
+  try {
+    body = readFileSync(path, "utf8");
+  } catch {
+    console.error(`The asset ${name} (${url}) named by the manifest was not built.`);
+    process.exit(1);
+  }
+  if (!code.includes(url)) {
+    console.error(`The Worker does not link the current ${name} (${url}): it was bundled with another build's manifest.`);
+    process.exit(1);
+  }
+  const leakedInAsset = sandboxMarkers.filter((m) => body.includes(m));
+  if (leakedInAsset.length > 0) {
+    console.error(`The asset ${url} contains sandbox code (${leakedInAsset.join(", ")}).`);
+    process.exit(1);
+  }
+  assetBytes += gzipSync(body).length;
+}
+const ASSET_LIMIT = 40 * 1024;
+console.log(`browser assets: ${(assetBytes / 1024).toFixed(1)} KiB gzipped (${Object.values(manifest).join(", ")})`);
+if (assetBytes > ASSET_LIMIT) {
+  console.error(`The browser assets are over ${ASSET_LIMIT / 1024} KiB gzipped.`);
+  process.exit(1);
+}
+
 const raw = Buffer.byteLength(code);
 const gzipped = gzipSync(code).length;
 const LIMIT = 150 * 1024;

@@ -16,5 +16,7 @@ export interface Env {
   WEBHOOK_IP_LIMITER: RateLimit;
   /** Only bound in local development and tests. */
   IAMPORT_SANDBOX?: Fetcher;
+  /** The built browser assets (src/client); served before the Worker runs, bound for tests. */
+  ASSETS?: Fetcher;
   [key: string]: unknown;
 }

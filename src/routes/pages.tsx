@@ -9,15 +9,15 @@ import { roleOverview } from "../services/roles";
 import type { AppEnv } from "../types";
 import { AdminListPage, AdminPaymentPage } from "../views/admin";
 import { AdminRolesPage } from "../views/admin-roles";
-import { ASSETS } from "../views/assets";
 import { AuthPage } from "../views/auth";
 import { CheckoutPage } from "../views/checkout";
 import { HistoryPage, MessagePage, PaymentPage } from "../views/payments";
 import { deps } from "./shared";
 import { presentAdmin, presentEvent, presentPayment, presentRefund, presentRoleChange } from "../services/present";
 
-// The browser pages: server-rendered with hono/jsx (escaped by default), one stylesheet and one script from
-// /assets. Every write goes through the JSON API from the page's script, so the API's rules are the only rules.
+// The browser pages: server-rendered with hono/jsx (escaped by default), one stylesheet and one script served
+// as static assets (src/views/assets.ts). Every write goes through the JSON API from the page's script, so the
+// API's rules are the only rules.
 
 const PAGE_SIZE = 20;
 const CURSOR = /^[1-9][0-9]{0,15}$/;
@@ -121,19 +121,6 @@ const statusParam = (v: string | undefined) =>
 const cursorParam = (v: string | undefined) => (v && CURSOR.test(v) ? Number(v) : undefined);
 
 export const pageRoutes = new Hono<AppEnv>();
-
-pageRoutes.get("/assets/:name", (c) => {
-  const name = c.req.param("name");
-  const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
-  if (!asset) return notFoundPage(c);
-  const current = c.req.query("v") === asset.version;
-  return c.body(asset.body, 200, {
-    "content-type": asset.type,
-    "cache-control": current ? "public, max-age=31536000, immutable" : "no-cache",
-    etag: `"${asset.version}"`,
-    "x-content-type-options": "nosniff",
-  });
-});
 
 for (const path of ["/", "/login", "/signup", "/checkout", "/payments", "/payments/:merchant_uid", "/admin", "/admin/*"]) {
   pageRoutes.use(path, loadSession(), pageHeaders());

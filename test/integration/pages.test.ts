@@ -1,5 +1,6 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, signUp, adminUser, type TestUser } from "../helpers/http";
+import { adminUser, call, ORIGIN, signUp, type TestUser } from "../helpers/http";
 import { createOrder } from "../helpers/orders";
 
 const cookie = (u: TestUser) => `pp_session=${u.token}`;
@@ -48,10 +49,25 @@ describe("pages", () => {
     expect(html).toContain('<script src="/sandbox/iamport/v1/iamport.js" defer=""></script>');
     expect(html).toMatch(/data-idempotency-key="[0-9a-f-]{36}"/);
 
-    const js = await call("GET", html.match(/src="(\/assets\/app\.js\?v=[^"]+)"/)![1]!);
-    expect(js.status).toBe(200);
-    expect(js.headers.get("content-type")).toContain("javascript");
-    expect(js.headers.get("cache-control")).toContain("immutable");
+    // The script and stylesheet are the built, content-hashed static assets, under the page's CSP of 'self'.
+    for (const [kind, re] of [
+      ["javascript", /<script src="(\/assets\/app\.[0-9a-f]{12}\.js)" defer=""><\/script>/],
+      ["css", /<link rel="stylesheet" href="(\/assets\/app\.[0-9a-f]{12}\.css)"\/>/],
+    ] as const) {
+      const path = html.match(re)?.[1];
+      expect(path, kind).toBeDefined();
+      const asset = await env.ASSETS!.fetch(`${ORIGIN}${path}`);
+      expect(asset.status, path).toBe(200);
+      expect(asset.headers.get("content-type"), path).toContain(kind);
+      expect(asset.headers.get("cache-control"), path).toBe("public, max-age=31536000, immutable");
+      expect(asset.headers.get("x-content-type-options"), path).toBe("nosniff");
+      const body = await asset.text();
+      // The name is the content's hash, so a changed file is a new URL.
+      const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body))), (b) =>
+        b.toString(16).padStart(2, "0"),
+      ).join("");
+      expect(path).toContain(`.${digest.slice(0, 12)}.`);
+    }
   });
 
   it("answer another user's payment page with the same 404 page as a payment that does not exist", async () => {

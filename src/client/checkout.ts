@@ -1,0 +1,84 @@
+import { api, newKey } from "./api";
+import { field, qs, say, typedAmount } from "./dom";
+import { clearErrors, showErrors } from "./form-errors";
+import { payMode, startPayment, type Checkout } from "./iamport";
+import { krw } from "./format";
+
+/** The shop's form (#checkout): one order per Idempotency-Key, then Iamport's window. */
+export function setUpCheckout() {
+  const form = qs<HTMLFormElement>("#checkout");
+  if (!form) return;
+  let key = form.getAttribute("data-idempotency-key") || newKey();
+  const button = qs<HTMLButtonElement>("button[type=submit]", form)!;
+  const status = qs("[data-checkout-status]", form);
+  let busy = false;
+
+  const order = () => {
+    const item = qs<HTMLInputElement>("input[name=item]:checked", form);
+    if (item && item.value !== "custom") {
+      return { name: item.getAttribute("data-name") ?? "", amount: Number(item.getAttribute("data-amount")) };
+    }
+    // Anything not numeric is sent as typed: the API's own validation names the problem beside the field.
+    return { name: field(form, "name")?.value ?? "", amount: typedAmount(field(form, "amount")?.value ?? "") };
+  };
+
+  const sync = () => {
+    const item = qs<HTMLInputElement>("input[name=item]:checked", form);
+    qs("#custom-fields", form)!.hidden = !!item && item.value !== "custom";
+    if (busy) return;
+    const { amount } = order();
+    const payable = typeof amount === "number" && amount > 0;
+    qs("[data-total]", form)!.textContent = payable ? krw(amount) : "\u2014";
+    button.textContent = payable ? `Pay ${krw(amount)}` : "Pay";
+  };
+  form.addEventListener("change", sync);
+  form.addEventListener("input", sync);
+  sync();
+
+  const hint = qs("[data-mode-hint]", form);
+  if (hint) {
+    hint.textContent =
+      payMode() === "redirect"
+        ? "You will go to the payment page and come back here when you are done."
+        : "The payment window opens in a popup. Keep this page open.";
+  }
+
+  // A page restored from the back/forward cache is a new form: it must not replay the last order.
+  window.addEventListener("pageshow", (e) => {
+    if (!e.persisted) return;
+    key = newKey();
+    busy = false;
+    button.disabled = false;
+    say(status, "");
+    sync();
+  });
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (busy) return;
+    busy = true;
+    button.disabled = true;
+    button.textContent = "Creating your order\u2026";
+    clearErrors(form);
+    say(status, "");
+    const body = order();
+    let res = await api<{ merchant_uid: string; checkout: Checkout }>("POST", "/api/payments", body, { "Idempotency-Key": key });
+    if (res.status === 422 && res.body?.error?.code === "idempotency_key_reused") {
+      // The form changed after an earlier order was created with this key: this is a new order.
+      key = newKey();
+      res = await api("POST", "/api/payments", body, { "Idempotency-Key": key });
+    }
+    if (res.status !== 201 || !res.body) {
+      busy = false;
+      button.disabled = false;
+      sync();
+      showErrors(form, res);
+      return;
+    }
+    button.textContent = "Waiting for the payment\u2026";
+    say(status, payMode() === "redirect" ? "Opening the payment page\u2026" : "Complete the payment in the Iamport window.");
+    const problem = await startPayment(res.body.checkout);
+    const q = new URLSearchParams({ result: "failed", message: problem });
+    location.assign(`/payments/${encodeURIComponent(res.body.merchant_uid)}?${q}`);
+  });
+}
