@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError } from "./config";
-import { AppError, serviceMisconfigured } from "./domain/errors";
+import { AppError, serviceMisconfigured, type ErrorCode } from "./domain/errors";
 import { resetUsage, usageSnapshot } from "./lib/metrics";
 import { limitBody, requireContentType } from "./middleware/body";
 import { provideContext } from "./middleware/context";
@@ -10,13 +10,14 @@ import { requestId } from "./middleware/request-id";
 import { checkOrigin, loadSession } from "./middleware/session";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes, meRoutes } from "./routes/auth";
+import { localeRoutes } from "./routes/locale";
 import { notFoundPage, pageRoutes } from "./routes/pages";
 import { paymentRoutes } from "./routes/payments";
 import { returnRoutes } from "./routes/returns";
 import { webhookRoutes } from "./routes/webhooks";
 import type { AppEnv } from "./types";
 
-const errorBody = (code: string, message: string, details?: unknown) => ({
+const errorBody = (code: ErrorCode, message: string, details?: unknown) => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
@@ -49,7 +50,12 @@ export function createApp() {
   app.use("/payments/return", loadSession());
   app.route("/payments", returnRoutes);
 
-  // Server-rendered pages and their two assets (src/views); protected pages redirect to /login?next=...
+  // The pages' language switch (a form post that sets the remembered choice).
+  app.use("/locale", limitBody(), requireContentType(["application/x-www-form-urlencoded"]));
+  app.route("/locale", localeRoutes);
+
+  // Server-rendered pages (src/views; their script and stylesheet are static assets); protected pages redirect
+  // to /login?next=...
   app.route("/", pageRoutes);
 
   app.notFound((c) =>

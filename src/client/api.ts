@@ -6,9 +6,14 @@ export interface ApiErrorBody {
   details?: { fields?: FieldIssue[]; [key: string]: unknown };
 }
 
+/** One field's problem (src/lib/field-issues.ts): `message` is English; pages write `code` in their language. */
 export interface FieldIssue {
   field: string;
   message: string;
+  code: string;
+  min?: number;
+  max?: number;
+  character?: string;
 }
 
 export interface ApiResult<T = unknown> {
@@ -38,7 +43,7 @@ export async function api<T = Record<string, unknown>>(
   } catch {
     return {
       status: 0,
-      body: { error: { code: "network_error", message: "pocketpay could not be reached. Check your connection and try again." } } as ApiResult<T>["body"],
+      body: { error: { code: "network_error", message: "pocketpay could not be reached." } } as ApiResult<T>["body"],
     };
   }
   let data: ApiResult<T>["body"] = null;
@@ -54,7 +59,7 @@ export async function api<T = Record<string, unknown>>(
 
 /** The API's error, or a stand-in when the answer carried none (a proxy's HTML page, an empty 502). */
 export function errorOf(res: ApiResult): ApiErrorBody {
-  return res.body?.error ?? { code: "unknown", message: `Something went wrong (HTTP ${res.status}). Please try again.` };
+  return res.body?.error ?? { code: "unknown", message: `HTTP ${res.status}` };
 }
 
 /** An Idempotency-Key: one per intended write, kept across retries of that write. */

@@ -2,7 +2,7 @@ import { api, newKey } from "./api";
 import { field, qs, say, typedAmount } from "./dom";
 import { clearErrors, showErrors } from "./form-errors";
 import { payMode, startPayment, type Checkout } from "./iamport";
-import { krw } from "./format";
+import { amount as won, t } from "./i18n";
 
 /** The shop's form (#checkout): one order per Idempotency-Key, then Iamport's window. */
 export function setUpCheckout() {
@@ -28,8 +28,8 @@ export function setUpCheckout() {
     if (busy) return;
     const { amount } = order();
     const payable = typeof amount === "number" && amount > 0;
-    qs("[data-total]", form)!.textContent = payable ? krw(amount) : "\u2014";
-    button.textContent = payable ? `Pay ${krw(amount)}` : "Pay";
+    qs("[data-total]", form)!.textContent = payable ? won(amount) : "\u2014";
+    button.textContent = payable ? t("client.payAmount", { amount: won(amount) }) : t("client.pay");
   };
   form.addEventListener("change", sync);
   form.addEventListener("input", sync);
@@ -37,10 +37,7 @@ export function setUpCheckout() {
 
   const hint = qs("[data-mode-hint]", form);
   if (hint) {
-    hint.textContent =
-      payMode() === "redirect"
-        ? "You will go to the payment page and come back here when you are done."
-        : "The payment window opens in a popup. Keep this page open.";
+    hint.textContent = t(payMode() === "redirect" ? "client.hint.redirect" : "client.hint.popup");
   }
 
   // A page restored from the back/forward cache is a new form: it must not replay the last order.
@@ -58,7 +55,7 @@ export function setUpCheckout() {
     if (busy) return;
     busy = true;
     button.disabled = true;
-    button.textContent = "Creating your order\u2026";
+    button.textContent = t("client.creating");
     clearErrors(form);
     say(status, "");
     const body = order();
@@ -75,8 +72,8 @@ export function setUpCheckout() {
       showErrors(form, res);
       return;
     }
-    button.textContent = "Waiting for the payment\u2026";
-    say(status, payMode() === "redirect" ? "Opening the payment page\u2026" : "Complete the payment in the Iamport window.");
+    button.textContent = t("client.waiting");
+    say(status, t(payMode() === "redirect" ? "client.opening" : "client.completeInWindow"));
     const problem = await startPayment(res.body.checkout);
     const q = new URLSearchParams({ result: "failed", message: problem });
     location.assign(`/payments/${encodeURIComponent(res.body.merchant_uid)}?${q}`);

@@ -1,5 +1,6 @@
 import { errorOf, type ApiResult } from "./api";
 import { qs, qsa } from "./dom";
+import { errorText, fieldText } from "./i18n";
 
 // The API's errors beside the fields they name, and the rest at the top of the form (focusable, announced).
 
@@ -16,37 +17,35 @@ export function clearErrors(form: HTMLFormElement) {
   }
 }
 
-interface Placed {
-  field: string;
-  text: string;
-  /** The whole sentence is given (a code's message), not a phrase to follow the field's label. */
-  whole: boolean;
-}
-
-/** `fieldForCode` places an error code that names no field beside the field it is about (email_taken → email). */
+/**
+ * Shows an API error on its form: each field's problem beside the field, in the page's language; anything else
+ * at the top. `fieldForCode` places an error code that names no field beside the field it is about
+ * (email_taken → email).
+ */
 export function showErrors(form: HTMLFormElement, res: ApiResult, fieldForCode: Record<string, string> = {}) {
   const err = errorOf(res);
+  const boxFor = (name: string) => qsa("[data-error-for]", form).find((b) => b.getAttribute("data-error-for") === name);
   const placedField = fieldForCode[err.code];
-  const issues: Placed[] = placedField
-    ? [{ field: placedField, text: err.message, whole: true }]
-    : (err.details?.fields ?? []).map((f) => ({ field: f.field, text: f.message, whole: false }));
+  const issues: { field: string; text: (label: string) => string }[] = placedField
+    ? [{ field: placedField, text: () => errorText(err, res.status) }]
+    : (err.details?.fields ?? []).map((f) => ({ field: f.field, text: (label: string) => fieldText(f, label) }));
   let first: HTMLElement | null = null;
   const unplaced: string[] = [];
-  for (const f of issues) {
-    const input = form.elements.namedItem(f.field) as HTMLInputElement | null;
-    const box = qsa("[data-error-for]", form).find((b) => b.getAttribute("data-error-for") === f.field);
+  for (const issue of issues) {
+    const input = form.elements.namedItem(issue.field) as HTMLInputElement | null;
+    const box = boxFor(issue.field);
     if (input && box && input.offsetParent !== null) {
-      box.textContent = f.whole ? f.text : `${box.getAttribute("data-label")} ${f.text}.`;
+      box.textContent = issue.text(box.getAttribute("data-label") ?? issue.field);
       box.hidden = false;
       input.setAttribute("aria-invalid", "true");
       first ??= input;
     } else {
-      unplaced.push(f.field === "(body)" ? f.text : `${f.field} ${f.text}.`);
+      unplaced.push(issue.text(issue.field));
     }
   }
   const top = qs("[data-form-error]", form);
   if (top && (!first || unplaced.length > 0)) {
-    top.textContent = unplaced.length > 0 ? unplaced.join(" ") : err.message;
+    top.textContent = unplaced.length > 0 ? unplaced.join(" ") : errorText(err, res.status);
     top.hidden = false;
   }
   (first ?? top)?.focus();

@@ -1,4 +1,5 @@
 import { api } from "./api";
+import { t } from "./i18n";
 
 // Iamport's browser SDK (IMP.init / IMP.request_pay), and what the page does with the window's answer.
 
@@ -69,7 +70,7 @@ export async function startPayment(checkout: Checkout): Promise<string> {
   try {
     imp = await loadSdk(checkout.sdk_url);
   } catch {
-    return "The payment window could not be loaded. Check your connection and try again.";
+    return t("client.sdkFailed");
   }
   const params = { ...checkout.params };
   if (payMode() === "redirect") params.m_redirect_url = checkout.m_redirect_url;

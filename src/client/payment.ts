@@ -1,5 +1,6 @@
 import { api, errorOf } from "./api";
 import { qs, say } from "./dom";
+import { errorText, t } from "./i18n";
 import { payMode, startPayment, type Checkout } from "./iamport";
 
 /** A payment's page (#payment): pay again, cancel the order, and follow verification until it settles. */
@@ -45,7 +46,7 @@ export function setUpPaymentPage() {
 
   payAgain?.addEventListener("click", async () => {
     setBusy(true);
-    say(live, payMode() === "redirect" ? "Opening the payment page\u2026" : "Complete the payment in the Iamport window.");
+    say(live, t(payMode() === "redirect" ? "client.opening" : "client.completeInWindow"));
     const problem = await startPayment(JSON.parse(payment.getAttribute("data-checkout")!) as Checkout);
     say(live, problem, true);
     setBusy(false);
@@ -53,14 +54,14 @@ export function setUpPaymentPage() {
 
   cancel?.addEventListener("click", async () => {
     setBusy(true);
-    say(live, "Cancelling the order\u2026");
+    say(live, t("client.cancelling"));
     const res = await api("POST", `/api/payments/${uid}/cancel`);
     if (res.status === 200) {
       location.replace(location.pathname);
       return;
     }
     const err = errorOf(res);
-    say(live, res.body?.error ? err.message : `The order could not be cancelled (HTTP ${res.status}). Try again.`, true);
+    say(live, errorText(err, res.status), true);
     if (err.code === "payment_exists") poll();
     else setBusy(false);
   });

@@ -1,6 +1,7 @@
 import { api, newKey } from "./api";
 import { field, qs, qsa, say, typedAmount } from "./dom";
 import { clearErrors, showErrors } from "./form-errors";
+import { t } from "./i18n";
 
 /** The admin's refund form (data-refund="<merchant_uid>"): one Idempotency-Key per intended refund. */
 export function setUpRefunds() {
@@ -15,7 +16,7 @@ export function setUpRefunds() {
       const body = { amount: typedAmount(field(form, "amount")?.value ?? "") ?? "", reason: field(form, "reason")?.value ?? "" };
       button.disabled = true;
       const status = qs("[data-refund-status]", form);
-      say(status, "Refunding\u2026");
+      say(status, t("client.refunding"));
       const uid = encodeURIComponent(form.getAttribute("data-refund")!);
       const res = await api("POST", `/api/payments/${uid}/refunds`, body, { "Idempotency-Key": key });
       // Same URL: only a reload shows the refunded payment (a changed #hash alone would not load it).

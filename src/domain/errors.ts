@@ -1,10 +1,47 @@
 // One family of typed errors with stable codes; app.onError maps them to the JSON error body.
+
+/**
+ * Every `error.code` the API answers. The body's `message` is English, for developers; the pages show each
+ * code's text from the buyer's catalogue (src/i18n: `error.<code>`), which must have one for every code here.
+ */
+export const ERROR_CODES = [
+  "invalid_request",
+  "malformed_json",
+  "bad_request",
+  "invalid_idempotency_key",
+  "invalid_webhook",
+  "unauthorized",
+  "invalid_credentials",
+  "forbidden",
+  "not_found",
+  "email_taken",
+  "invalid_state",
+  "concurrent_change",
+  "cannot_revoke_self",
+  "payment_exists",
+  "imp_uid_in_use",
+  "imp_uid_mismatch",
+  "request_in_progress",
+  "refund_in_progress",
+  "amount_exceeds_refundable",
+  "balance_changed",
+  "payload_too_large",
+  "unsupported_media_type",
+  "idempotency_key_reused",
+  "rate_limited",
+  "internal_error",
+  "config_error",
+  "gateway_error",
+  "gateway_unavailable",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
 
 export class AppError extends Error {
   constructor(
     readonly status: ErrorStatus,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
     readonly headers?: Record<string, string>,
@@ -14,7 +51,7 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: unknown) =>
+export const badRequest = (code: ErrorCode, message: string, details?: unknown) =>
   new AppError(400, code, message, details);
 export const unauthorized = (message = "Sign in to continue.") =>
   new AppError(401, "unauthorized", message);
@@ -22,7 +59,7 @@ export const forbidden = (message = "You are not allowed to do this.") =>
   new AppError(403, "forbidden", message);
 export const notFound = (what = "resource") =>
   new AppError(404, "not_found", `No such ${what}.`);
-export const conflict = (code: string, message: string, details?: unknown) =>
+export const conflict = (code: ErrorCode, message: string, details?: unknown) =>
   new AppError(409, code, message, details);
 export const tooManyRequests = (retryAfterSeconds: number) =>
   new AppError(429, "rate_limited", "Too many attempts. Try again later.", undefined, {

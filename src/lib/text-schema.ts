@@ -13,9 +13,24 @@ export function safeText(opts: { max: number; min?: number; multiline?: boolean 
     .trim()
     .superRefine((value, ctx) => {
       const bad = unsafeCharacter(value, { multiline: opts.multiline });
-      if (bad) ctx.addIssue({ code: "custom", message: `must not contain control or direction-override characters (found ${bad})` });
+      // params.code: what the pages explain in the buyer's language (src/lib/field-issues.ts).
+      if (bad) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must not contain control or direction-override characters (found ${bad})`,
+          params: { code: "unsafe_character", character: bad },
+        });
+      }
       const length = graphemeLength(value);
-      if (length < min) ctx.addIssue({ code: "custom", message: min === 1 ? "is required" : `must be at least ${min} characters` });
-      if (length > opts.max) ctx.addIssue({ code: "custom", message: `must be at most ${opts.max} characters` });
+      if (length < min) {
+        ctx.addIssue({
+          code: "custom",
+          message: min === 1 ? "is required" : `must be at least ${min} characters`,
+          params: min === 1 ? { code: "required" } : { code: "too_short", min },
+        });
+      }
+      if (length > opts.max) {
+        ctx.addIssue({ code: "custom", message: `must be at most ${opts.max} characters`, params: { code: "too_long", max: opts.max } });
+      }
     });
 }

@@ -1,26 +1,21 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { badRequest } from "../domain/errors";
+import { fieldIssue } from "./field-issues";
 
 /**
- * Turns zod issues into a 400 that names each field, e.g. "amount: must be an integer". Fields the schema does not
- * know (bodies are strict objects) are each named too: "extra: is not a field of this request".
+ * Turns zod issues into a 400 that names each field: `message` in English for developers ("amount: must be an
+ * integer"), and per field a stable `code` with its limits, from which the pages write the buyer's language.
  */
-export function invalid(error: z.ZodError) {
-  const fields = error.issues.flatMap((i) => {
-    const at = i.path.join(".");
-    if (i.code === "unrecognized_keys") {
-      return i.keys.map((k) => ({ field: at ? `${at}.${k}` : k, message: "is not a field of this request" }));
-    }
-    return [{ field: at || "(body)", message: i.message }];
-  });
+export function invalid(error: z.ZodError, input?: unknown) {
+  const fields = error.issues.map((i) => fieldIssue(i, input));
   const message = fields.map((f) => `${f.field}: ${f.message}`).join("; ");
   return badRequest("invalid_request", message, { fields });
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw invalid(result.error);
+  if (!result.success) throw invalid(result.error, value);
   return result.data;
 }
 

@@ -17,7 +17,7 @@ const SignupBody = z.strictObject({
     .string({ error: "is required" })
     .min(10, "must be at least 10 characters")
     .max(200, "must be at most 200 characters")
-    .refine((p) => new Set(p).size >= 4, "is too simple"),
+    .refine((p) => new Set(p).size >= 4, { message: "is too simple", params: { code: "too_simple" } }),
   name: safeText({ max: 50 }),
 });
 

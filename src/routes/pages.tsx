@@ -2,6 +2,7 @@
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { PAYMENT_STATUSES, type PaymentStatus } from "../domain/payment-state";
+import { i18nOf } from "../middleware/locale";
 import { isAdmin, loadSession } from "../middleware/session";
 import { checkoutFor } from "../services/create-payment";
 import { allPayments, ownPayments, paymentDetail, paymentOwner } from "../services/payment-queries";
@@ -12,6 +13,7 @@ import { AdminRolesPage } from "../views/admin-roles";
 import { AuthPage } from "../views/auth";
 import { CheckoutPage } from "../views/checkout";
 import { HistoryPage, MessagePage, PaymentPage } from "../views/payments";
+import { render } from "../views/render";
 import { deps } from "./shared";
 import { presentAdmin, presentEvent, presentPayment, presentRefund, presentRoleChange } from "../services/present";
 
@@ -67,16 +69,16 @@ const pageHeaders = () =>
     setPageHeaders(c);
   });
 
-const render = (c: Context<AppEnv>, node: unknown, status: 200 | 403 | 404 = 200) => c.html(`<!doctype html>${node}`, status);
-
 export function notFoundPage(c: Context<AppEnv>, what = "page") {
   setPageHeaders(c);
+  const { t } = i18nOf(c);
   const user = c.var.user ?? null;
-  const message =
-    what === "payment"
-      ? "No payment with this order number was found in your account."
-      : "There is nothing at this address. Check the link, or start again from the shop.";
-  return render(c, <MessagePage user={user} admin={isAdmin(c)} title={what === "payment" ? "Payment not found" : "Page not found"} message={message} />, 404);
+  const page = what === "payment" ? "payment" : "page";
+  return render(
+    c,
+    <MessagePage user={user} admin={isAdmin(c)} title={t(`notFound.${page}.title`)} message={t(`notFound.${page}.message`)} />,
+    404,
+  );
 }
 
 /** Only same-site paths: never another host (//evil, /\evil), never back to the login pages. */
@@ -98,11 +100,8 @@ const signedIn = () =>
 const adminOnly = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     if (!isAdmin(c)) {
-      return render(
-        c,
-        <MessagePage user={c.var.user} title="Administrators only" message="This page is for pocketpay administrators." />,
-        403,
-      );
+      const { t } = i18nOf(c);
+      return render(c, <MessagePage user={c.var.user} title={t("adminOnly.title")} message={t("adminOnly.message")} />, 403);
     }
     await next();
   });
@@ -239,7 +238,8 @@ pageRoutes.get("/admin/payments", async (c) => {
 pageRoutes.get("/admin/payments/:merchant_uid", async (c) => {
   const detail = await paymentDetail(c.var, c.req.param("merchant_uid"));
   if (!detail) return notFoundPage(c, "payment");
-  const owner = await paymentOwner(c.var, detail.payment.userId);
+  // An account that no longer exists is named in the page's language.
+  const owner = (await paymentOwner(c.var, detail.payment.userId)) ?? { email: i18nOf(c).t("payment.deletedUser"), name: "" };
   return render(
     c,
     <AdminPaymentPage

@@ -27,4 +27,4 @@ export const allPayments = (deps: Reader, f: AdminFilter) => adminListPayments(d
 
 /** Who made a payment, for the admin pages; a deleted account shows as such. */
 export const paymentOwner = async (deps: Reader, userId: string) =>
-  (await findUserSummary(deps.db, userId)) ?? { email: "(deleted)", name: "" };
+  (await findUserSummary(deps.db, userId)) ?? null;

@@ -1,6 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import type { UserRow } from "../db/schema";
+import type { I18n } from "../i18n";
 import type { presentAdmin, presentRoleChange } from "../services/present";
+import { useI18n } from "./i18n";
 import { Field, FormError, Layout } from "./layout";
 import { When } from "./payment-parts";
 
@@ -11,40 +13,42 @@ import { When } from "./payment-parts";
 export type AdminEntry = ReturnType<typeof presentAdmin>;
 export type RoleChangeEntry = ReturnType<typeof presentRoleChange>;
 
-const roleName = (r: string | null) => (r === "admin" ? "administrator" : r === "user" ? "buyer" : "new account");
+const roleName = ({ t }: I18n, r: string | null) => t(r === "admin" ? "role.admin" : r === "user" ? "role.user" : "role.none");
 
 export function AdminRolesPage(v: { user: UserRow; admins: AdminEntry[]; changes: RoleChangeEntry[] }) {
+  const i18n = useI18n();
+  const { t } = i18n;
   return (
-    <Layout title="Administrators" user={v.user} admin nav="admin" wide>
+    <Layout title={t("admin.roles.title")} user={v.user} admin nav="admin" wide>
       <p>
-        <a href="/admin/payments">← All payments</a>
+        <a href="/admin/payments">{t("admin.payment.back")}</a>
       </p>
-      <h1>Administrators</h1>
-      <p class="lead">Administrators can see every payment, refund, and grant or revoke these rights. Every change is recorded below.</p>
+      <h1>{t("admin.roles.title")}</h1>
+      <p class="lead">{t("admin.roles.lead")}</p>
 
       <section class="card" aria-labelledby="grant-title">
-        <h2 id="grant-title">Grant administrator rights</h2>
+        <h2 id="grant-title">{t("admin.roles.grantTitle")}</h2>
         <form data-auth="/api/admin/roles" data-next="/admin/roles" novalidate>
           <FormError />
-          <Field name="email" label="Email of an existing account" type="email" autocomplete="off" maxlength={254} required />
+          <Field name="email" label={t("admin.roles.email")} type="email" autocomplete="off" maxlength={254} required />
           <input type="hidden" name="role" value="admin" />
           <button type="submit" class="primary">
-            Grant
+            {t("admin.roles.grant")}
           </button>
         </form>
       </section>
 
       <section class="card" aria-labelledby="admins-title">
-        <h2 id="admins-title">Current administrators</h2>
-        <div class="table-wrap" role="region" aria-label="Administrators" tabindex={0}>
+        <h2 id="admins-title">{t("admin.roles.currentTitle")}</h2>
+        <div class="table-wrap" role="region" aria-label={t("admin.roles.region")} tabindex={0}>
           <table>
             <thead>
               <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">Since (KST)</th>
-                <th scope="col">Granted by</th>
-                <th scope="col">Action</th>
+                <th scope="col">{t("admin.roles.col.email")}</th>
+                <th scope="col">{t("admin.roles.col.name")}</th>
+                <th scope="col">{t("admin.roles.col.since")}</th>
+                <th scope="col">{t("admin.roles.col.grantedBy")}</th>
+                <th scope="col">{t("admin.roles.col.action")}</th>
               </tr>
             </thead>
             <tbody>
@@ -58,14 +62,14 @@ export function AdminRolesPage(v: { user: UserRow; admins: AdminEntry[]; changes
                   <td>{a.granted_by ?? "—"}</td>
                   <td>
                     {a.email === v.user.email ? (
-                      <span class="muted">you</span>
+                      <span class="muted">{t("admin.roles.you")}</span>
                     ) : (
                       <form data-auth="/api/admin/roles" data-next="/admin/roles">
                         <FormError />
                         <input type="hidden" name="email" value={a.email} />
                         <input type="hidden" name="role" value="user" />
-                        <button type="submit" class="danger" aria-label={`Revoke administrator rights of ${a.email}`}>
-                          Revoke
+                        <button type="submit" class="danger" aria-label={t("admin.roles.revokeLabel", { email: a.email })}>
+                          {t("admin.roles.revoke")}
                         </button>
                       </form>
                     )}
@@ -78,15 +82,15 @@ export function AdminRolesPage(v: { user: UserRow; admins: AdminEntry[]; changes
       </section>
 
       <section class="card" aria-labelledby="changes-title">
-        <h2 id="changes-title">Grants and revokes</h2>
+        <h2 id="changes-title">{t("admin.roles.changesTitle")}</h2>
         {v.changes.length === 0 ? (
-          <p class="empty">No changes yet.</p>
+          <p class="empty">{t("admin.roles.noChanges")}</p>
         ) : (
           <ol class="timeline">
             {v.changes.map((c) => (
               <li>
                 <When at={c.at} />{" "}
-                {`${c.email}: ${roleName(c.from)} → ${roleName(c.to)}, by ${c.by}`}
+                {t("admin.roles.change", { email: c.email, from: roleName(i18n, c.from), to: roleName(i18n, c.to), by: c.by ?? "—" })}
               </li>
             ))}
           </ol>

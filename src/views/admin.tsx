@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { UserRow } from "../db/schema";
-import { krw } from "./format";
+import { useI18n } from "./i18n";
 import { Layout } from "./layout";
 import { RefundSlot } from "./refund";
 import { Badge, Pager, Refunds, StatusSelect, Summary, Timeline, When, type EventJson, type PaymentJson, type RefundJson } from "./payment-parts";
@@ -17,45 +17,46 @@ export interface AdminFilters {
 }
 
 export function AdminListPage(v: { user: UserRow; rows: AdminRow[]; filters: AdminFilters; olderHref: string | null }) {
+  const { t, amount } = useI18n();
   const f = v.filters;
   const filtered = !!(f.status || f.email || f.merchant_uid);
   return (
-    <Layout title="All payments" user={v.user} admin nav="admin" wide>
-      <h1>All payments</h1>
-      <p class="lead">Every buyer's payments, newest first. Times are Korea Standard Time (Asia/Seoul).</p>
+    <Layout title={t("admin.list.title")} user={v.user} admin nav="admin" wide>
+      <h1>{t("admin.list.title")}</h1>
+      <p class="lead">{t("admin.list.lead")}</p>
       <p>
-        <a href="/admin/roles">Administrators</a>
+        <a href="/admin/roles">{t("admin.roles.link")}</a>
       </p>
-      <form class="filters card" method="get" action="/admin/payments" role="search" aria-label="Filter payments">
-        <StatusSelect id="af-status" selected={f.status} anyLabel="Any status" />
+      <form class="filters card" method="get" action="/admin/payments" role="search" aria-label={t("admin.filter.label")}>
+        <StatusSelect id="af-status" selected={f.status} anyLabel={t("admin.filter.anyStatus")} />
         <div class="field">
-          <label for="af-email">Buyer email contains</label>
+          <label for="af-email">{t("admin.filter.email")}</label>
           <input id="af-email" name="email" type="search" value={f.email} maxlength={254} autocomplete="off" />
         </div>
         <div class="field">
-          <label for="af-merchant">Order number</label>
+          <label for="af-merchant">{t("admin.filter.orderNumber")}</label>
           <input id="af-merchant" name="merchant_uid" type="search" value={f.merchant_uid} maxlength={40} autocomplete="off" placeholder="pay_…" />
         </div>
         <button type="submit" class="primary">
-          Filter
+          {t("admin.filter.submit")}
         </button>
-        {filtered ? <a href="/admin/payments">Clear filters</a> : null}
+        {filtered ? <a href="/admin/payments">{t("admin.filter.clear")}</a> : null}
       </form>
       {v.rows.length === 0 ? (
-        <p class="empty">{filtered ? "No payments match these filters." : "No payments yet."}</p>
+        <p class="empty">{t(filtered ? "admin.list.noMatch" : "admin.list.empty")}</p>
       ) : (
-        <div class="table-wrap" role="region" aria-label="Payments" tabindex={0}>
+        <div class="table-wrap" role="region" aria-label={t("admin.list.region")} tabindex={0}>
           <table>
             <thead>
               <tr>
-                <th scope="col">Ordered (KST)</th>
-                <th scope="col">Order number</th>
-                <th scope="col">Buyer</th>
-                <th scope="col">Item</th>
+                <th scope="col">{t("admin.col.ordered")}</th>
+                <th scope="col">{t("admin.col.orderNumber")}</th>
+                <th scope="col">{t("admin.col.buyer")}</th>
+                <th scope="col">{t("admin.col.item")}</th>
                 <th scope="col" class="num">
-                  Amount
+                  {t("admin.col.amount")}
                 </th>
-                <th scope="col">Status</th>
+                <th scope="col">{t("admin.col.status")}</th>
               </tr>
             </thead>
             <tbody>
@@ -69,7 +70,7 @@ export function AdminListPage(v: { user: UserRow; rows: AdminRow[]; filters: Adm
                   </td>
                   <td>{r.email}</td>
                   <td>{r.payment.name}</td>
-                  <td class="num">{krw(r.payment.amount)}</td>
+                  <td class="num">{amount(r.payment.amount)}</td>
                   <td>
                     <Badge status={r.payment.status} />
                   </td>
@@ -91,10 +92,11 @@ export function AdminPaymentPage(v: {
   events: EventJson[];
   refunds: RefundJson[];
 }) {
+  const { t } = useI18n();
   return (
-    <Layout title={`Payment ${v.payment.merchant_uid}`} user={v.user} admin nav="admin" wide>
+    <Layout title={t("admin.payment.title", { merchantUid: v.payment.merchant_uid })} user={v.user} admin nav="admin" wide>
       <p>
-        <a href="/admin/payments">← All payments</a>
+        <a href="/admin/payments">{t("admin.payment.back")}</a>
       </p>
       <section class="card" aria-labelledby="admin-payment-title">
         <h1 id="admin-payment-title">{v.payment.name}</h1>

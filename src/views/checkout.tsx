@@ -1,14 +1,14 @@
 /** @jsxImportSource hono/jsx */
 import type { UserRow } from "../db/schema";
-import { krw } from "./format";
+import { useI18n } from "./i18n";
 import { Field, FormError, Layout } from "./layout";
 
-/** The demo shop's catalogue. Prices are integer KRW, as the API takes them. */
+/** The demo shop's catalogue. Prices are integer KRW, as the API takes them; names are in the buyer's language. */
 export const CATALOGUE = [
-  { name: "Americano", amount: 4_500 },
-  { name: "Café latte", amount: 5_000 },
-  { name: "Butter croissant", amount: 3_800 },
-  { name: "Gift box", amount: 12_000 },
+  { key: "product.americano", amount: 4_500 },
+  { key: "product.latte", amount: 5_000 },
+  { key: "product.croissant", amount: 3_800 },
+  { key: "product.giftbox", amount: 12_000 },
 ] as const;
 
 export interface CheckoutView {
@@ -23,54 +23,54 @@ export interface CheckoutView {
 }
 
 export function CheckoutPage(v: CheckoutView) {
-  const preset = v.prefill ? CATALOGUE.findIndex((i) => i.name === v.prefill!.name && String(i.amount) === v.prefill!.amount) : 0;
+  const { t, amount } = useI18n();
+  const items = CATALOGUE.map((i) => ({ name: t(i.key), amount: i.amount }));
+  const preset = v.prefill ? items.findIndex((i) => i.name === v.prefill!.name && String(i.amount) === v.prefill!.amount) : 0;
   const custom = preset === -1;
   return (
-    <Layout title="Shop" user={v.user} admin={v.admin} nav="shop" sdkUrl={v.sdkUrl}>
-      <h1>Shop</h1>
-      <p class="lead">Pick something from the demo catalogue, or enter your own amount, and pay by card through Iamport.</p>
+    <Layout title={t("checkout.title")} user={v.user} admin={v.admin} nav="shop" sdkUrl={v.sdkUrl}>
+      <h1>{t("checkout.title")}</h1>
+      <p class="lead">{t("checkout.lead")}</p>
       <form id="checkout" class="card" data-idempotency-key={v.idempotencyKey} novalidate>
         <FormError />
         <fieldset>
-          <legend>What are you buying?</legend>
+          <legend>{t("checkout.what")}</legend>
           <div class="options">
-            {CATALOGUE.map((item, i) => (
+            {items.map((item, i) => (
               <label class="option">
                 <input type="radio" name="item" value={String(i)} data-name={item.name} data-amount={String(item.amount)} checked={i === preset} />
                 <span class="name">{item.name}</span>
-                <span class="price">{krw(item.amount)}</span>
+                <span class="price">{amount(item.amount)}</span>
               </label>
             ))}
             <label class="option">
               <input type="radio" name="item" value="custom" checked={custom} />
-              <span class="name">Custom amount</span>
+              <span class="name">{t("checkout.custom")}</span>
             </label>
           </div>
         </fieldset>
         <div id="custom-fields" hidden={!custom}>
-          <Field name="name" label="Item name" value={custom ? v.prefill!.name : ""} maxlength={40} hint="What the buyer sees in the payment window." />
+          <Field name="name" label={t("checkout.itemName")} value={custom ? v.prefill!.name : ""} maxlength={40} hint={t("checkout.itemName.hint")} />
           <Field
             name="amount"
-            label="Amount (₩)"
+            label={t("checkout.amount")}
             value={custom ? v.prefill!.amount : ""}
             inputmode="numeric"
             autocomplete="off"
-            hint="Whole won, at least ₩100."
+            hint={t("checkout.amount.hint")}
           />
         </div>
         <p class="total">
-          <span>Total</span>
-          <strong data-total>{custom ? "—" : krw(CATALOGUE[preset]!.amount)}</strong>
+          <span>{t("checkout.total")}</span>
+          <strong data-total>{custom ? "—" : amount(items[preset]!.amount)}</strong>
         </p>
         <button type="submit" class="primary block">
-          Pay
+          {custom ? t("client.pay") : t("client.payAmount", { amount: amount(items[preset]!.amount) })}
         </button>
         <p class="hint" data-mode-hint></p>
         <p class="hint" role="status" aria-live="polite" data-checkout-status></p>
       </form>
-      {v.sandbox ? (
-        <p class="muted">Local development: payments go to the built-in Iamport sandbox, and no real card is charged.</p>
-      ) : null}
+      {v.sandbox ? <p class="muted">{t("checkout.sandbox")}</p> : null}
     </Layout>
   );
 }

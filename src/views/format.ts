@@ -1,33 +1,13 @@
-import type { PaymentStatus } from "../domain/payment-state";
+import type { I18n } from "../i18n";
 
-/** ₩12,000 — integer won with thousands separators (KRW has no minor unit). */
-export const krw = (amount: number) => "₩" + Math.round(amount).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+// Labels for values made at run time (a status, an event source, a pay method), in the page's language. A
+// value the catalogue has no text for (a pay method Iamport added) is shown as it is.
 
-// Korea has kept UTC+9 without daylight saving since 1988, so a fixed offset is exact and needs no tz database.
-const SEOUL_OFFSET_MS = 9 * 3_600_000;
+export const statusLabel = (i18n: I18n, status: string) => label(i18n, `status.${status}`, status);
+export const sourceLabel = (i18n: I18n, source: string) => label(i18n, `source.${source}`, source);
+export const methodLabel = (i18n: I18n, method: string) => label(i18n, `method.${method}`, method);
+export const refundStatusLabel = (i18n: I18n, status: string) => label(i18n, `refundStatus.${status}`, status);
 
-/** "2025-11-26 01:55" in Asia/Seoul, from an ISO UTC string (the API's times) or epoch milliseconds. */
-export function seoulTime(at: string | number | null, seconds = false): string {
-  if (at === null) return "—";
-  const ms = typeof at === "number" ? at : Date.parse(at);
-  if (!Number.isFinite(ms)) return "—";
-  const s = new Date(ms + SEOUL_OFFSET_MS).toISOString();
-  return `${s.slice(0, 10)} ${s.slice(11, seconds ? 19 : 16)}`;
+function label(i18n: I18n, key: string, raw: string) {
+  return i18n.has(key) ? i18n.t(key) : raw;
 }
-
-export const STATUS_LABELS: Record<PaymentStatus, string> = {
-  ready: "Awaiting payment",
-  paid: "Paid",
-  failed: "Failed",
-  rejected: "Rejected",
-  partially_cancelled: "Partly refunded",
-  cancelled: "Cancelled",
-};
-
-export const SOURCE_LABELS: Record<string, string> = {
-  browser: "browser",
-  webhook: "Iamport webhook",
-  reconciler: "reconciler",
-  admin: "administrator",
-  system: "pocketpay",
-};

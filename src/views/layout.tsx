@@ -1,11 +1,14 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { UserRow } from "../db/schema";
+import { clientMessages, LOCALE_NAMES, LOCALES } from "../i18n";
 import { assetUrl } from "./assets";
+import { useHere, useI18n } from "./i18n";
 
 export type NavKey = "shop" | "history" | "admin" | "login" | "signup" | null;
 
 export interface LayoutProps {
+  /** Already in the page's language. */
   title: string;
   user: UserRow | null;
   admin?: boolean;
@@ -18,21 +21,43 @@ export interface LayoutProps {
 
 const current = (on: boolean) => (on ? "page" : undefined);
 
-export function Layout(p: LayoutProps) {
+/** JSON that is safe inside a <script> element: no "</script>", no HTML comment openers. */
+const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");
+
+/** The other languages, each offered in itself; the choice is remembered (POST /locale sets a cookie). */
+function LanguageSwitch() {
+  const { t, locale } = useI18n();
+  const here = useHere();
   return (
-    <html lang="en">
+    <form class="lang" method="post" action="/locale" aria-label={t("nav.language")}>
+      <input type="hidden" name="next" value={here} />
+      {LOCALES.filter((l) => l !== locale).map((l) => (
+        <button type="submit" class="link" name="lang" value={l} lang={l}>
+          {LOCALE_NAMES[l]}
+        </button>
+      ))}
+    </form>
+  );
+}
+
+export function Layout(p: LayoutProps) {
+  const { t, locale } = useI18n();
+  return (
+    <html lang={locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light" />
-        <title>{`${p.title} · pocketpay`}</title>
+        <title>{t("layout.title", { title: p.title })}</title>
         <link rel="stylesheet" href={assetUrl("app.css")} />
         {p.sdkUrl ? <script src={p.sdkUrl} defer></script> : null}
+        {/* The script's texts in this page's language (JSON: not executed, so the CSP has nothing to allow). */}
+        <script type="application/json" id="pp-messages" dangerouslySetInnerHTML={{ __html: scriptJson(clientMessages(locale)) }}></script>
         <script src={assetUrl("app.js")} defer></script>
       </head>
       <body>
         <a class="skip" href="#main">
-          Skip to content
+          {t("layout.skip")}
         </a>
         <header class="top">
           <div class={p.wide ? "wrap wide" : "wrap"}>
@@ -41,39 +66,40 @@ export function Layout(p: LayoutProps) {
             </a>
             {p.user ? (
               <>
-                <nav aria-label="Main">
+                <nav aria-label={t("nav.main")}>
                   <a href="/checkout" aria-current={current(p.nav === "shop")}>
-                    Shop
+                    {t("nav.shop")}
                   </a>
                   <a href="/payments" aria-current={current(p.nav === "history")}>
-                    History
+                    {t("nav.history")}
                   </a>
                   {p.admin ? (
                     <a href="/admin/payments" aria-current={current(p.nav === "admin")}>
-                      Admin
+                      {t("nav.admin")}
                     </a>
                   ) : null}
                 </nav>
                 <div class="me">
                   <span title={p.user.email}>{p.user.email}</span>
                   <button type="button" class="link" data-logout>
-                    Log out
+                    {t("nav.logout")}
                   </button>
                 </div>
               </>
             ) : (
-              <nav aria-label="Account">
+              <nav aria-label={t("nav.account")}>
                 <a href="/login" aria-current={current(p.nav === "login")}>
-                  Log in
+                  {t("nav.login")}
                 </a>
                 <a href="/signup" aria-current={current(p.nav === "signup")}>
-                  Sign up
+                  {t("nav.signup")}
                 </a>
               </nav>
             )}
+            <LanguageSwitch />
           </div>
         </header>
-        <main id="main" class={p.wide ? "wrap wide" : "wrap"}>
+        <main id="main" class={p.wide ? "wrap wide" : "wrap"} tabindex={-1}>
           {p.children}
         </main>
       </body>

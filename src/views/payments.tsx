@@ -1,6 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import type { UserRow } from "../db/schema";
-import { krw } from "./format";
+import type { I18n } from "../i18n";
+import { methodLabel } from "./format";
+import { useI18n } from "./i18n";
 import { Layout } from "./layout";
 import { Badge, Pager, Refunds, StatusSelect, Summary, Timeline, When, type EventJson, type PaymentJson, type RefundJson } from "./payment-parts";
 
@@ -11,18 +13,19 @@ export function HistoryPage(v: {
   status: string | undefined;
   olderHref: string | null;
 }) {
+  const { t, amount } = useI18n();
   return (
-    <Layout title="Payment history" user={v.user} admin={v.admin} nav="history">
-      <h1>Payment history</h1>
-      <p class="lead">Your orders, newest first. Times are Korea Standard Time (Asia/Seoul).</p>
+    <Layout title={t("history.title")} user={v.user} admin={v.admin} nav="history">
+      <h1>{t("history.title")}</h1>
+      <p class="lead">{t("history.lead")}</p>
       <form class="filters" method="get" action="/payments">
-        <StatusSelect id="f-status" selected={v.status} anyLabel="All payments" />
-        <button type="submit">Show</button>
+        <StatusSelect id="f-status" selected={v.status} anyLabel={t("history.any")} />
+        <button type="submit">{t("history.show")}</button>
       </form>
       {v.items.length === 0 ? (
         <p class="empty">
-          {v.status ? "No payments with this status. " : "No payments yet. "}
-          <a href="/checkout">Buy something</a>
+          {`${t(v.status ? "history.emptyStatus" : "history.empty")} `}
+          <a href="/checkout">{t("history.buy")}</a>
         </p>
       ) : (
         <ul class="payments">
@@ -30,7 +33,7 @@ export function HistoryPage(v: {
             <li>
               <a href={`/payments/${p.merchant_uid}`}>
                 <span class="name">{p.name}</span>
-                <span class="amount">{krw(p.amount)}</span>
+                <span class="amount">{amount(p.amount)}</span>
                 <When at={p.created_at} />
                 <Badge status={p.status} />
               </a>
@@ -58,78 +61,68 @@ interface Outcome {
   payable: boolean;
 }
 
-export function outcomeOf(p: PaymentJson, hint: WindowHint | null): Outcome {
+export function outcomeOf(i18n: I18n, p: PaymentJson, hint: WindowHint | null): Outcome {
+  const { t, amount } = i18n;
+  const settled = { poll: false, payable: false };
   switch (p.status) {
     case "paid":
       return {
+        ...settled,
         tone: "paid",
         icon: "✓",
-        title: "Payment complete",
-        message: `${krw(p.amount)} was paid${p.method ? ` by ${p.method}` : ""} and verified with Iamport.`,
-        poll: false,
-        payable: false,
+        title: t("result.paid.title"),
+        message: p.method
+          ? t("result.paid.messageMethod", { amount: amount(p.amount), method: methodLabel(i18n, p.method) })
+          : t("result.paid.message", { amount: amount(p.amount) }),
       };
     case "failed":
       return {
+        ...settled,
         tone: "failed",
         icon: "✕",
-        title: "Payment failed",
-        message: `The payment did not go through${p.fail_reason ? `: ${p.fail_reason}` : ""}. Nothing was charged.`,
-        poll: false,
-        payable: false,
+        title: t("result.failed.title"),
+        message: p.fail_reason ? t("result.failed.messageReason", { reason: p.fail_reason }) : t("result.failed.message"),
       };
     case "rejected":
       return {
+        ...settled,
         tone: "failed",
         icon: "!",
-        title: "Payment rejected",
-        message: `Iamport's record of this payment did not match the order${p.fail_reason ? ` (${p.fail_reason})` : ""}, so it was cancelled at Iamport and no money was kept.`,
-        poll: false,
-        payable: false,
+        title: t("result.rejected.title"),
+        message: p.fail_reason ? t("result.rejected.messageReason", { reason: p.fail_reason }) : t("result.rejected.message"),
       };
     case "cancelled":
       return p.paid_at
-        ? { tone: "neutral", icon: "↺", title: "Payment refunded", message: `${krw(p.cancelled_amount)} was refunded in full.`, poll: false, payable: false }
-        : { tone: "neutral", icon: "–", title: "Order cancelled", message: "This order was cancelled before it was paid. Nothing was charged.", poll: false, payable: false };
+        ? { ...settled, tone: "neutral", icon: "↺", title: t("result.refunded.title"), message: t("result.refunded.message", { amount: amount(p.cancelled_amount) }) }
+        : { ...settled, tone: "neutral", icon: "–", title: t("result.cancelled.title"), message: t("result.cancelled.message") };
     case "partially_cancelled":
       return {
+        ...settled,
         tone: "paid",
         icon: "↺",
-        title: "Partly refunded",
-        message: `${krw(p.cancelled_amount)} of ${krw(p.amount)} was refunded; ${krw(p.amount - p.cancelled_amount)} remains paid.`,
-        poll: false,
-        payable: false,
+        title: t("result.partly.title"),
+        message: t("result.partly.message", {
+          refunded: amount(p.cancelled_amount),
+          total: amount(p.amount),
+          remaining: amount(p.amount - p.cancelled_amount),
+        }),
       };
     case "ready":
       if (p.imp_uid) {
-        return {
-          tone: "pending",
-          icon: "…",
-          title: "Verifying your payment",
-          message: "Iamport reported a payment for this order. pocketpay is confirming it with Iamport; this page updates by itself.",
-          poll: true,
-          payable: false,
-        };
+        return { tone: "pending", icon: "…", title: t("result.verifying.title"), message: t("result.verifying.message"), poll: true, payable: false };
       }
       if (hint) {
         const closed = hint.code === "F0005";
         return {
           tone: "pending",
           icon: "!",
-          title: closed ? "Payment window closed" : "Payment not completed",
-          message: `${closed ? "The payment window was closed before paying." : "The payment was not completed."} Nothing was charged, and your order is still open: pay again, or cancel it.`,
+          title: t(closed ? "result.closed.title" : "result.notCompleted.title"),
+          message: t(closed ? "result.closed.message" : "result.notCompleted.message"),
           poll: false,
           payable: true,
         };
       }
-      return {
-        tone: "neutral",
-        icon: "₩",
-        title: "Awaiting payment",
-        message: "This order has not been paid yet. Pay now, or cancel it.",
-        poll: false,
-        payable: true,
-      };
+      return { tone: "neutral", icon: "₩", title: t("result.awaiting.title"), message: t("result.awaiting.message"), poll: false, payable: true };
   }
 }
 
@@ -146,14 +139,16 @@ export interface PaymentPageView {
 }
 
 export function PaymentPage(v: PaymentPageView) {
+  const i18n = useI18n();
+  const { t, amount } = i18n;
   const p = v.payment;
-  const o = outcomeOf(p, v.hint);
+  const o = outcomeOf(i18n, p, v.hint);
   const payable = o.payable && v.checkout !== null;
   const retry = `/checkout?${new URLSearchParams({ name: p.name, amount: String(p.amount) })}`;
   return (
     <Layout title={o.title} user={v.user} admin={v.admin} nav="history" sdkUrl={payable ? v.sdkUrl : undefined}>
       <p>
-        <a href="/payments">← Payment history</a>
+        <a href="/payments">{t("result.back")}</a>
       </p>
       <section
         id="payment"
@@ -177,27 +172,29 @@ export function PaymentPage(v: PaymentPageView) {
         </p>
         {v.hint?.message && v.hint.code !== "F0005" && p.status === "ready" ? (
           <p class="note">
-            The payment window said: <q>{v.hint.message}</q>
+            {`${t("result.windowSaid")} `}
+            <q>{v.hint.message}</q>
           </p>
         ) : null}
         {o.poll ? (
           <p class="note" data-slow hidden>
-            This is taking longer than usual. Iamport may be slow to answer; pocketpay keeps checking, and you can leave this
-            page and come back later.
+            {t("result.slow")}
           </p>
         ) : null}
         {payable ? (
           <div class="actions">
-            <button type="button" class="primary" data-pay-again>{`Pay ${krw(p.amount)}`}</button>
+            <button type="button" class="primary" data-pay-again>
+              {t("client.payAmount", { amount: amount(p.amount) })}
+            </button>
             <button type="button" class="danger" data-cancel-order>
-              Cancel order
+              {t("result.cancelOrder")}
             </button>
           </div>
         ) : null}
         {p.status === "failed" ? (
           <div class="actions">
             <a class="button primary" href={retry}>
-              Try again
+              {t("result.tryAgain")}
             </a>
           </div>
         ) : null}
@@ -210,13 +207,15 @@ export function PaymentPage(v: PaymentPageView) {
   );
 }
 
+/** A page that only says something (not found, not allowed): title and message are catalogue keys' texts. */
 export function MessagePage(v: { user: UserRow | null; admin?: boolean; title: string; message: string }) {
+  const { t } = useI18n();
   return (
     <Layout title={v.title} user={v.user} admin={v.admin}>
       <h1>{v.title}</h1>
       <p class="lead">{v.message}</p>
       <p>
-        <a href={v.user ? "/payments" : "/login"}>{v.user ? "Go to your payment history" : "Log in"}</a>
+        <a href={v.user ? "/payments" : "/login"}>{t(v.user ? "message.toHistory" : "message.toLogin")}</a>
       </p>
     </Layout>
   );

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { krw } from "./format";
+import { useI18n } from "./i18n";
 import { Field, FormError } from "./layout";
 import type { PaymentJson } from "./payment-parts";
 
@@ -9,32 +9,35 @@ import type { PaymentJson } from "./payment-parts";
  * refunds once; the server's errors (over the balance, a refund already in flight) show beside the amount.
  */
 export function RefundSlot(p: { payment: PaymentJson }) {
+  const { t, amount } = useI18n();
   const refundable = p.payment.refundable_amount;
   return (
     <section class="card" id="refund" aria-labelledby="refund-title">
-      <h2 id="refund-title">Refund</h2>
+      <h2 id="refund-title">{t("refund.title")}</h2>
       {refundable > 0 ? (
         <form data-refund={p.payment.merchant_uid} data-refundable={String(refundable)} novalidate>
           <p>
-            Refundable now: <strong data-refundable-label>{krw(refundable)}</strong> of {krw(p.payment.amount)}.
+            {`${t("refund.refundable")} `}
+            <strong data-refundable-label>{amount(refundable)}</strong>
+            {` ${t("refund.ofTotal", { amount: amount(p.payment.amount) })}`}
           </p>
           <FormError />
           <Field
             name="amount"
-            label="Amount to refund (₩)"
+            label={t("refund.amount")}
             inputmode="numeric"
             value={String(refundable)}
-            hint="Whole won. Less than the refundable amount makes a partial refund."
+            hint={t("refund.amount.hint")}
             required
           />
-          <Field name="reason" label="Reason" maxlength={200} hint="Shown on the payment's timeline." required />
+          <Field name="reason" label={t("refund.reason")} maxlength={200} hint={t("refund.reason.hint")} required />
           <button type="submit" class="primary">
-            Refund
+            {t("refund.submit")}
           </button>
           <p class="muted" aria-live="polite" data-refund-status></p>
         </form>
       ) : (
-        <p class="muted">Nothing to refund for this payment.</p>
+        <p class="muted">{t("refund.nothing")}</p>
       )}
     </section>
   );

@@ -23,7 +23,7 @@ describe("pages", () => {
     expect(login.status).toBe(200);
     const html = await login.text();
     expect(html).toContain('data-next="/payments"');
-    expect(html).toMatch(/<label for="f-email">Email<\/label>/);
+    expect(html).toMatch(/<label for="f-email">이메일<\/label>/);
 
     const buyer = await signUp();
     expect((await page("/login?next=%2Fpayments", buyer)).headers.get("location")).toBe("/payments");
@@ -78,18 +78,20 @@ describe("pages", () => {
     const mine = await page(`/payments/${order.merchant_uid}`, owner);
     expect(mine.status).toBe(200);
     const html = await mine.text();
-    expect(html).toContain("Awaiting payment");
-    expect(html).toContain("₩12,000");
+    expect(html).toContain("결제 대기");
+    expect(html).toContain("12,000원");
 
     const theirs = await page(`/payments/${order.merchant_uid}`, other);
     expect(theirs.status).toBe(404);
     const missing = await page(`/payments/pay_${"f".repeat(32)}`, other);
     expect(missing.status).toBe(404);
-    const body = await theirs.text();
-    expect(body).toContain("Payment not found");
+    // The language switch returns to the address the visitor typed; nothing else on the page depends on it.
+    const withoutSwitch = (html: string) => html.replace(/<input type="hidden" name="next" value="[^"]*"\/>/, "");
+    const body = withoutSwitch(await theirs.text());
+    expect(body).toContain("결제를 찾을 수 없습니다");
     expect(body).not.toContain("Gift box");
     expect(body).not.toContain(order.merchant_uid);
-    expect(body.replace(/\s+/g, " ")).toBe((await missing.text()).replace(/\s+/g, " "));
+    expect(body.replace(/\s+/g, " ")).toBe(withoutSwitch(await missing.text()).replace(/\s+/g, " "));
     expect((await page("/payments/not-a-uid", owner)).status).toBe(404);
   });
 
@@ -133,7 +135,7 @@ describe("pages", () => {
 
     const detail = await page(`/admin/payments/${order.merchant_uid}`, admin);
     expect(detail.status).toBe(200);
-    expect(await detail.text()).toContain("Nothing to refund for this payment.");
+    expect(await detail.text()).toContain("이 결제에는 환불할 금액이 없습니다.");
 
     // An admin opening a buyer's page is sent to the admin page for it.
     expect((await page(`/payments/${order.merchant_uid}`, admin)).headers.get("location")).toBe(`/admin/payments/${order.merchant_uid}`);
