@@ -24,8 +24,9 @@ export interface WindowView {
   };
 }
 
+/** The window is Korean, like Iamport's: won as 12,000원. */
 export function formatAmount(amount: number, currency: string): string {
-  if (currency === "KRW") return "₩" + Math.round(amount).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  if (currency === "KRW") return Math.round(amount).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",") + "원";
   const [int = "0", frac = "00"] = amount.toFixed(2).split(".");
   return `${currency} ${int.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${frac}`;
 }

@@ -162,7 +162,7 @@ export const ko = {
   "result.rejected.messageReason": "아임포트의 결제 기록이 주문과 일치하지 않아({reason}) 아임포트에서 결제를 취소했습니다. 받은 금액은 없습니다.",
   "result.refunded.title": "환불 완료",
   "result.refunded.message": "{amount} 전액이 환불되었습니다.",
-  "result.cancelled.title": "주문 취소",
+  "result.cancelled.title": "주문 취소됨",
   "result.cancelled.message": "결제 전에 취소된 주문입니다. 청구된 금액은 없습니다.",
   "result.partly.title": "부분 환불",
   "result.partly.message": "결제 금액 {total} 중 {refunded}이 환불되었고, {remaining}은 결제된 상태로 남아 있습니다.",

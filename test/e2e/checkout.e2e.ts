@@ -1,23 +1,29 @@
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  newContext,
+  adminCommand,
+  auditState,
+  ENGLISH,
   launchChromium,
+  localAdmin,
+  logInByApi,
   merchantUidOf,
+  newContext,
   openPaymentWindow,
   pageProblems,
   PASSWORD,
   PAYMENT_PAGE,
   PHONE,
-  screenshot,
-  seoul,
-  adminCommand,
-  localAdmin,
-  logInByApi,
+  seoulKo,
   signUpByApi,
+  tabTo,
   uniqueEmail,
   waitForStatus,
 } from "./support";
+
+// The buyer's and the admin's journeys in Korean (the pages' first language). Every page state reached is
+// audited: zero WCAG 2.1 A/AA violations (axe) in Korean and English, at its size and at 390×844, with a
+// screenshot per language in test-artifacts/.
 
 let browser: Browser;
 beforeAll(async () => {
@@ -34,6 +40,15 @@ afterEach(() => {
 // Shared between scenarios: the first buyer's paid order, which another user must not see.
 const first = { email: uniqueEmail("first"), merchantUid: "" };
 
+/** Re-creates the sign-up form's errors in another page (the API refuses the short password; nothing is made). */
+const signupErrors = async (p: Page) => {
+  await p.locator("#f-name").fill("김민지");
+  await p.locator("#f-email").fill(uniqueEmail("twin"));
+  await p.locator("#f-password").fill("short");
+  await p.locator("form[data-auth] button[type=submit]").click();
+  await p.locator("#f-password-error:not([hidden])").waitFor();
+};
+
 describe("in Chromium, a buyer", () => {
   it("signs up, buys a catalogue item, approves it in the sandbox window, and sees it paid and in the history", async () => {
     const context = await newContext(browser);
@@ -42,54 +57,80 @@ describe("in Chromium, a buyer", () => {
     // A protected page sends a visitor to log in, keeping where they were going.
     await page.goto("/");
     await page.waitForURL(/\/login\?next=%2Fcheckout$/);
-    await page.getByRole("link", { name: "Create an account" }).click();
+    expect(await page.locator("html").getAttribute("lang")).toBe("ko");
+    await auditState(page, "login");
+    await page.getByRole("link", { name: "계정 만들기" }).click();
     await page.waitForURL(/\/signup/);
-    await page.getByLabel("Name").fill("Kim Minji");
-    await page.getByLabel("Email").fill(first.email);
-    await page.getByLabel("Password").fill("short");
-    await page.getByRole("button", { name: "Create account" }).click();
-    // The API's 400 is shown beside the field it is about, and the field is marked invalid.
+    await auditState(page, "signup");
+    await page.getByLabel("이름").fill("김민지");
+    await page.getByLabel("이메일").fill(first.email);
+    await page.getByLabel("비밀번호").fill("short");
+    await page.getByRole("button", { name: "계정 만들기" }).click();
+    // The API's 400 is shown beside the field it is about, in the page's language, and the field is marked invalid.
     const passwordError = page.locator("#f-password-error");
     await passwordError.waitFor();
-    expect(await passwordError.textContent()).toBe("Password must be at least 10 characters.");
-    expect(await page.getByLabel("Password").getAttribute("aria-invalid")).toBe("true");
-    await screenshot(page, "desktop-signup-errors");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create account" }).click();
+    expect(await passwordError.textContent()).toBe("비밀번호 항목은 10자 이상이어야 합니다.");
+    expect(await page.getByLabel("비밀번호").getAttribute("aria-invalid")).toBe("true");
+    await auditState(page, "signup-errors", { replay: signupErrors });
+    await page.getByLabel("비밀번호").fill(PASSWORD);
+    await page.getByRole("button", { name: "계정 만들기" }).click();
     await page.waitForURL(/\/checkout$/);
 
-    await page.getByLabel("Gift box").check();
-    const pay = page.getByRole("button", { name: "Pay ₩12,000" });
+    await page.getByLabel("선물 상자").check();
+    const pay = page.getByRole("button", { name: "12,000원 결제하기" });
     await pay.waitFor();
-    await screenshot(page, "desktop-checkout");
+    await auditState(page, "checkout");
+
+    // The script and stylesheet are static assets with content-hashed names, kept by browsers for a year.
+    for (const href of [
+      await page.locator("link[rel=stylesheet]").getAttribute("href"),
+      await page.locator("script[src^='/assets/']").getAttribute("src"),
+    ]) {
+      expect(href).toMatch(/^\/assets\/app\.[0-9a-f]{12}\.(css|js)$/);
+      const res = await context.request.get(href!);
+      expect(res.status()).toBe(200);
+      expect(res.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+    }
 
     // A double click makes one order: the button is disabled at once and the request carries an Idempotency-Key.
     const popup = await openPaymentWindow(context, () => pay.dblclick());
     expect(popup.url()).toContain("/sandbox/iamport/window");
+    await auditState(popup, "payment-window", { bothLanguages: false });
     await popup.getByRole("button", { name: "결제 승인" }).click();
 
     await page.waitForURL(PAYMENT_PAGE);
     await waitForStatus(page, "paid");
-    expect(await page.locator("h1").textContent()).toContain("Payment complete");
-    expect(await page.locator("#payment").textContent()).toContain("₩12,000 was paid by card and verified with Iamport.");
-    expect(await page.locator("ol.timeline").textContent()).toContain("Awaiting payment → Paid");
+    expect(await page.locator("h1").textContent()).toContain("결제 완료");
+    expect(await page.locator("#payment").textContent()).toContain("12,000원, 카드 결제가 완료되어 아임포트에서 확인되었습니다.");
+    expect(await page.locator("ol.timeline").textContent()).toContain("결제 대기 → 결제 완료");
     first.merchantUid = merchantUidOf(page);
-    await screenshot(page, "desktop-result-paid");
+    await auditState(page, "result-paid");
 
     const orders = await (await context.request.get("/api/payments")).json();
     expect(orders.items).toHaveLength(1);
-    expect(orders.items[0]).toMatchObject({ merchant_uid: first.merchantUid, status: "paid", amount: 12_000 });
+    expect(orders.items[0]).toMatchObject({ merchant_uid: first.merchantUid, status: "paid", amount: 12_000, name: "선물 상자" });
 
-    await page.getByRole("link", { name: "History", exact: true }).click();
+    await page.getByRole("link", { name: "결제 내역", exact: true }).click();
     await page.waitForURL(/\/payments$/);
     const row = page.locator("ul.payments li").first();
     const text = (await row.textContent())!;
-    expect(text).toContain("Gift box");
-    expect(text).toContain("₩12,000");
-    expect(text).toContain("Paid");
-    // Times are shown in Asia/Seoul; the API gives them in UTC.
-    expect(text).toContain(`${seoul(orders.items[0].created_at)} KST`);
-    await screenshot(page, "desktop-history");
+    expect(text).toContain("선물 상자");
+    expect(text).toContain("12,000원");
+    expect(text).toContain("결제 완료");
+    // Times are shown in Korea Standard Time; the API gives them in UTC.
+    expect(text).toContain(seoulKo(orders.items[0].created_at));
+    await auditState(page, "history");
+
+    // The language switch: English, remembered across pages, then back.
+    await page.getByRole("button", { name: "English" }).click();
+    await page.waitForURL(/\/payments$/);
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+    expect(await row.textContent()).toContain("₩12,000");
+    await page.getByRole("link", { name: "Shop" }).click();
+    expect(await page.locator("h1").textContent()).toBe("Shop");
+    await page.getByRole("button", { name: "한국어" }).click();
+    await page.waitForURL(/\/checkout$/);
+    expect(await page.locator("h1").textContent()).toBe("상점");
     await context.close();
   });
 
@@ -99,20 +140,21 @@ describe("in Chromium, a buyer", () => {
     const page = await context.newPage();
     await page.goto("/checkout");
 
-    await page.getByLabel("Americano").focus();
+    await page.getByLabel("아메리카노").focus();
     await page.keyboard.press("ArrowDown");
-    expect(await page.getByLabel("Café latte").isChecked()).toBe(true);
+    expect(await page.getByLabel("카페라테").isChecked()).toBe(true);
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Pay ₩5,000");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("5,000원 결제하기");
     const popup = await openPaymentWindow(context, () => page.keyboard.press("Enter"));
     await popup.getByRole("button", { name: "카드 거절" }).click();
 
     await page.waitForURL(PAYMENT_PAGE);
     await waitForStatus(page, "failed");
-    expect(await page.locator("h1").textContent()).toContain("Payment failed");
+    expect(await page.locator("h1").textContent()).toContain("결제 실패");
     expect(await page.locator("#payment").textContent()).toContain("카드 한도 초과");
-    expect(await page.getByRole("link", { name: "Try again" }).getAttribute("href")).toBe("/checkout?name=Caf%C3%A9+latte&amount=5000");
-    await screenshot(page, "desktop-result-failed");
+    const retry = `/checkout?${new URLSearchParams({ name: "카페라테", amount: "5000" })}`;
+    expect(await page.getByRole("link", { name: "다시 시도" }).getAttribute("href")).toBe(retry);
+    await auditState(page, "result-failed");
     await context.close();
   });
 
@@ -122,23 +164,33 @@ describe("in Chromium, a buyer", () => {
     const page = await context.newPage();
     await page.goto("/checkout");
 
-    await page.getByLabel("Custom amount").check();
-    await page.getByLabel("Item name").fill("Flower bouquet");
-    await page.getByLabel("Amount (₩)").fill("50");
-    await page.getByRole("button", { name: "Pay ₩50" }).click();
+    await page.getByLabel("직접 입력").check();
+    await page.getByLabel("상품명").fill("꽃다발");
+    await page.getByLabel("금액(원)").fill("50");
+    await page.getByRole("button", { name: "50원 결제하기" }).click();
     const amountError = page.locator("#f-amount-error");
     await amountError.waitFor();
-    expect(await amountError.textContent()).toBe("Amount (₩) must be at least 100.");
-    await page.getByLabel("Amount (₩)").fill("25,000");
+    expect(await amountError.textContent()).toBe("금액(원) 항목은 100 이상이어야 합니다.");
+    await auditState(page, "checkout-errors", {
+      replay: async (twin) => {
+        await twin.locator("input[name=item][value=custom]").check();
+        await twin.locator("#f-name").fill("Flowers");
+        await twin.locator("#f-amount").fill("50");
+        await twin.locator("#checkout button[type=submit]").click();
+        await twin.locator("#f-amount-error:not([hidden])").waitFor();
+        expect(await twin.locator("#f-amount-error").textContent()).toBe("Amount (₩) must be at least 100.");
+      },
+    });
+    await page.getByLabel("금액(원)").fill("25,000");
 
-    let popup = await openPaymentWindow(context, () => page.getByRole("button", { name: "Pay ₩25,000" }).click());
+    let popup = await openPaymentWindow(context, () => page.getByRole("button", { name: "25,000원 결제하기" }).click());
     await popup.getByRole("button", { name: "창 닫기" }).click();
     await page.waitForURL(/result=failed/);
-    expect(await page.locator("h1").textContent()).toContain("Payment window closed");
+    expect(await page.locator("h1").textContent()).toContain("결제창 닫힘");
     expect(await page.locator("#payment").getAttribute("data-status")).toBe("ready");
-    await screenshot(page, "desktop-result-closed");
+    await auditState(page, "result-closed");
 
-    popup = await openPaymentWindow(context, () => page.getByRole("button", { name: "Pay ₩25,000" }).click());
+    popup = await openPaymentWindow(context, () => page.getByRole("button", { name: "25,000원 결제하기" }).click());
     await popup.getByRole("button", { name: "결제 승인" }).click();
     await waitForStatus(page, "paid");
     const orders = await (await context.request.get("/api/payments")).json();
@@ -151,17 +203,17 @@ describe("in Chromium, a buyer", () => {
     await signUpByApi(context);
     const page = await context.newPage();
     await page.goto("/checkout");
-    await page.getByLabel("Butter croissant").check();
-    const popup = await openPaymentWindow(context, () => page.getByRole("button", { name: "Pay ₩3,800" }).click());
+    await page.getByLabel("버터 크루아상").check();
+    const popup = await openPaymentWindow(context, () => page.getByRole("button", { name: "3,800원 결제하기" }).click());
     await popup.close();
 
     await page.waitForURL(/result=failed/);
-    expect(await page.locator("h1").textContent()).toContain("Payment window closed");
-    await page.getByRole("button", { name: "Cancel order" }).click();
+    expect(await page.locator("h1").textContent()).toContain("결제창 닫힘");
+    await page.getByRole("button", { name: "주문 취소" }).click();
     await waitForStatus(page, "cancelled");
-    expect(await page.locator("h1").textContent()).toContain("Order cancelled");
-    expect(await page.locator("ol.timeline").textContent()).toContain("Awaiting payment → Cancelled");
-    await screenshot(page, "desktop-result-cancelled");
+    expect(await page.locator("h1").textContent()).toContain("주문 취소됨");
+    expect(await page.locator("ol.timeline").textContent()).toContain("결제 대기 → 취소됨");
+    await auditState(page, "result-cancelled");
     await context.close();
   });
 
@@ -170,26 +222,26 @@ describe("in Chromium, a buyer", () => {
     await signUpByApi(context);
     const page = await context.newPage();
     await page.goto("/checkout");
-    await page.getByLabel("Café latte").check();
-    expect(await page.locator("[data-mode-hint]").textContent()).toContain("go to the payment page");
-    await screenshot(page, "phone-checkout");
+    await page.getByLabel("카페라테").check();
+    expect(await page.locator("[data-mode-hint]").textContent()).toContain("결제 페이지로 이동");
+    await auditState(page, "phone-checkout");
 
-    await page.getByRole("button", { name: "Pay ₩5,000" }).click();
+    await page.getByRole("button", { name: "5,000원 결제하기" }).click();
     await page.waitForURL(/\/sandbox\/iamport\/window\?/);
     expect(new URL(page.url()).searchParams.get("mode")).toBe("redirect");
-    await screenshot(page, "phone-payment-window");
+    await auditState(page, "phone-payment-window", { bothLanguages: false });
     await page.getByRole("button", { name: "결제 승인" }).click();
 
     // Iamport's m_redirect_url (/payments/return) records the result and sends the buyer to the payment's page.
     await page.waitForURL(PAYMENT_PAGE);
     await waitForStatus(page, "paid");
     expect(context.pages()).toHaveLength(1);
-    expect(await page.locator("h1").textContent()).toContain("Payment complete");
-    await screenshot(page, "phone-result-paid");
+    expect(await page.locator("h1").textContent()).toContain("결제 완료");
+    await auditState(page, "phone-result-paid");
 
     await page.goto("/payments");
-    expect(await page.locator("ul.payments li").first().textContent()).toContain("₩5,000");
-    await screenshot(page, "phone-history");
+    expect(await page.locator("ul.payments li").first().textContent()).toContain("5,000원");
+    await auditState(page, "phone-history");
     await context.close();
   });
 
@@ -198,17 +250,55 @@ describe("in Chromium, a buyer", () => {
     await signUpByApi(context);
     const page = await context.newPage();
     await page.goto("/checkout?mode=redirect");
-    await page.getByLabel("Americano").check();
-    await page.getByRole("button", { name: "Pay ₩4,500" }).click();
+    await page.getByLabel("아메리카노").check();
+    await page.getByRole("button", { name: "4,500원 결제하기" }).click();
     await page.waitForURL(/\/sandbox\/iamport\/window\?/);
     await page.getByRole("button", { name: "창 닫기" }).click();
     await page.waitForURL(/\/payments\/pay_[0-9a-f]{32}\?result=failed/);
-    expect(await page.locator("h1").textContent()).toContain("Payment not completed");
-    await page.getByRole("button", { name: "Pay ₩4,500" }).click();
+    expect(await page.locator("h1").textContent()).toContain("결제 미완료");
+    await auditState(page, "result-not-completed");
+    await page.getByRole("button", { name: "4,500원 결제하기" }).click();
     await page.waitForURL(/\/sandbox\/iamport\/window\?/);
     await page.getByRole("button", { name: "결제 승인" }).click();
     await page.waitForURL(PAYMENT_PAGE);
     await waitForStatus(page, "paid");
+    await context.close();
+  });
+
+  it("with the keyboard alone and in English, signs up, pays and reads the result", async () => {
+    const context = await newContext(browser, ENGLISH);
+    const page = await context.newPage();
+    await page.goto("/signup");
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+    // The name field has the focus when the page opens.
+    await tabTo(page, "#f-name");
+    await page.keyboard.type("Alex Kim");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(uniqueEmail("keys"));
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/checkout$/);
+
+    // The first item is chosen; arrows move through the catalogue, Tab goes on to the pay button.
+    await tabTo(page, "input[name=item]:checked");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowDown");
+    expect(await page.getByLabel("Gift box").isChecked()).toBe(true);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Pay ₩12,000");
+    const popup = await openPaymentWindow(context, () => page.keyboard.press("Enter"));
+    await tabTo(popup, "button[data-action=approve]");
+    await popup.keyboard.press("Enter");
+
+    await page.waitForURL(PAYMENT_PAGE);
+    await waitForStatus(page, "paid");
+    // The first Tab reaches "Skip to content", which takes the focus to the page's content: the result.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+    expect(await page.locator("main h1").textContent()).toContain("Payment complete");
+    expect(await page.locator("#payment").textContent()).toContain("₩12,000 was paid by card and verified with Iamport.");
     await context.close();
   });
 });
@@ -221,29 +311,39 @@ describe("in Chromium, another user", () => {
     const page = await context.newPage();
     const res = await page.goto(`/payments/${first.merchantUid}`);
     expect(res!.status()).toBe(404);
-    expect(await page.locator("h1").textContent()).toBe("Payment not found");
-    expect(await page.content()).not.toContain("Gift box");
-    await screenshot(page, "desktop-404");
+    expect(await page.locator("h1").textContent()).toBe("결제를 찾을 수 없습니다");
+    expect(await page.content()).not.toContain("선물 상자");
+    await auditState(page, "not-found");
 
-    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "로그아웃" }).click();
     await page.waitForURL(/\/login$/);
     await page.goto("/payments");
     await page.waitForURL(/\/login\?next=%2Fpayments$/);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill("wrong password!");
-    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByLabel("이메일").fill(email);
+    await page.getByLabel("비밀번호").fill("wrong password!");
+    await page.getByRole("button", { name: "로그인" }).click();
     await page.locator("[data-form-error]:not([hidden])").waitFor();
-    expect(await page.locator("[data-form-error]").textContent()).toBe("The email or password is incorrect.");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Log in" }).click();
+    expect(await page.locator("[data-form-error]").textContent()).toBe("이메일 또는 비밀번호가 올바르지 않습니다.");
+    await auditState(page, "login-error", {
+      replay: async (twin) => {
+        await twin.locator("#f-email").fill(email);
+        await twin.locator("#f-password").fill("wrong password!");
+        await twin.locator("form[data-auth] button[type=submit]").click();
+        await twin.locator("[data-form-error]:not([hidden])").waitFor();
+        expect(await twin.locator("[data-form-error]").textContent()).toBe("The email or password is incorrect.");
+      },
+    });
+    await page.getByLabel("비밀번호").fill(PASSWORD);
+    await page.getByRole("button", { name: "로그인" }).click();
     await page.waitForURL(/\/payments$/);
-    expect(await page.locator(".empty").textContent()).toContain("No payments yet");
+    expect(await page.locator(".empty").textContent()).toContain("아직 결제가 없습니다.");
+    await auditState(page, "history-empty");
     await context.close();
   });
 
   it("is made an administrator by the operator's command, then granted and revoked on the administrators page", async () => {
     const colleague = await newContext(browser);
-    const email = await signUpByApi(colleague, uniqueEmail("colleague"), "Park Jiwoo");
+    const email = await signUpByApi(colleague, uniqueEmail("colleague"), "박지우");
     const theirs = await colleague.newPage();
     expect((await theirs.goto("/admin/payments"))!.status()).toBe(403);
 
@@ -259,21 +359,23 @@ describe("in Chromium, another user", () => {
     await logInByApi(context, localAdmin().email, localAdmin().password);
     const page = await context.newPage();
     await page.goto("/admin/payments");
-    await page.getByRole("link", { name: "Administrators" }).click();
+    await page.getByRole("link", { name: "관리자 계정 관리" }).click();
     await page.waitForURL(/\/admin\/roles$/);
-    expect(await page.locator("ol.timeline").textContent()).toMatch(new RegExp(`${email.replace(/[.+]/g, "\\$&")}: buyer → administrator, by cli:`));
-    await page.getByRole("button", { name: `Revoke administrator rights of ${email}` }).click();
-    await page.getByText(`${email}: administrator → buyer, by admin:${localAdmin().email}`).waitFor();
+    const quoted = email.replace(/[.+]/g, "\\$&");
+    expect(await page.locator("ol.timeline").textContent()).toMatch(new RegExp(`${quoted}: 구매자 → 관리자, 변경한 사람: cli:`));
+    await auditState(page, "admin-roles");
+    await page.getByRole("button", { name: `${email}의 관리자 권한 회수` }).click();
+    await page.getByText(`${email}: 관리자 → 구매자, 변경한 사람: admin:${localAdmin().email}`).waitFor();
     expect((await theirs.goto("/admin/payments"))!.status()).toBe(403);
 
-    // An address with no account: the API's 404 is shown on the form and nothing changes.
-    await page.getByLabel("Email of an existing account").fill(`nobody-${email}`);
-    await page.getByRole("button", { name: "Grant" }).click();
+    // An address with no account: the API's 404 is shown on the form, in words, and nothing changes.
+    await page.getByLabel("기존 계정의 이메일").fill(`nobody-${email}`);
+    await page.getByRole("button", { name: "권한 주기" }).click();
     await page.locator("[data-form-error]:not([hidden])").first().waitFor();
-    await page.getByLabel("Email of an existing account").fill(email);
-    await page.getByRole("button", { name: "Grant" }).click();
-    await page.getByRole("button", { name: `Revoke administrator rights of ${email}` }).waitFor();
-    await screenshot(page, "desktop-admin-roles");
+    expect(await page.locator("[data-form-error]:not([hidden])").first().textContent()).toBe("찾을 수 없습니다. 입력한 내용을 확인해 주세요.");
+    await page.getByLabel("기존 계정의 이메일").fill(email);
+    await page.getByRole("button", { name: "권한 주기" }).click();
+    await page.getByRole("button", { name: `${email}의 관리자 권한 회수` }).waitFor();
     expect((await theirs.goto("/admin/payments"))!.status()).toBe(200);
     await context.close();
     await colleague.close();
@@ -284,37 +386,46 @@ describe("in Chromium, another user", () => {
     await logInByApi(context, localAdmin().email, localAdmin().password);
     const page = await context.newPage();
     await page.goto("/admin/payments");
-    await page.getByLabel("Buyer email contains").fill(first.email.slice(0, 14));
-    await page.getByLabel("Status").selectOption("paid");
-    await page.getByRole("button", { name: "Filter" }).click();
+    await page.getByLabel("구매자 이메일(일부)").fill(first.email.slice(0, 14));
+    await page.getByLabel("상태").selectOption("paid");
+    await page.getByRole("button", { name: "필터 적용" }).click();
     await page.waitForURL(/status=paid/);
     const rows = page.locator("tbody tr");
     expect(await rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain(first.email);
-    await screenshot(page, "desktop-admin-list");
+    await auditState(page, "admin-list");
 
     await page.getByRole("link", { name: first.merchantUid }).click();
     await page.waitForURL(`**/admin/payments/${first.merchantUid}`);
-    expect(await page.locator("ol.timeline").textContent()).toContain("Awaiting payment → Paid");
+    expect(await page.locator("ol.timeline").first().textContent()).toContain("결제 대기 → 결제 완료");
     const refund = page.locator("#refund");
-    expect(await refund.textContent()).toContain("Refundable now: ₩12,000");
-    await screenshot(page, "desktop-admin-payment");
+    expect(await refund.textContent()).toContain("지금 환불할 수 있는 금액: 12,000원");
+    await auditState(page, "admin-payment");
 
-    // More than is left: refused beside the amount, nothing refunded.
-    await refund.getByLabel("Amount to refund (₩)").fill("12001");
-    await refund.getByLabel("Reason").fill("Too much");
-    await refund.getByRole("button", { name: "Refund" }).click();
-    await refund.locator("[data-error-for=amount]:not([hidden])").waitFor();
-    expect(await refund.locator("[data-error-for=amount]").textContent()).toContain("12000");
+    // More than is left: refused beside the amount, in words, and nothing refunded.
+    const tooMuch = async (p: Page) => {
+      await p.locator("#refund #f-amount").fill("12001");
+      await p.locator("#refund #f-reason").fill("Too much");
+      await p.locator("#refund button[type=submit]").click();
+      await p.locator("#refund [data-error-for=amount]:not([hidden])").waitFor();
+    };
+    await tooMuch(page);
+    expect(await refund.locator("[data-error-for=amount]").textContent()).toBe("최대 12,000원까지 환불할 수 있습니다.");
+    await auditState(page, "admin-refund-error", {
+      replay: async (twin) => {
+        await tooMuch(twin);
+        expect(await twin.locator("#refund [data-error-for=amount]").textContent()).toBe("At most ₩12,000 can be refunded.");
+      },
+    });
 
     // A partial refund: the payment page shows the new status, the refund and the timeline step.
-    await refund.getByLabel("Amount to refund (₩)").fill("2,000");
-    await refund.getByLabel("Reason").fill("One cup spilled");
-    await refund.getByRole("button", { name: "Refund" }).click();
-    await page.locator("#refund").getByText("Refundable now: ₩10,000").waitFor();
-    expect(await page.locator("ol.timeline").first().textContent()).toContain("Paid → Partly refunded");
-    expect(await page.textContent("body")).toContain("One cup spilled");
-    await screenshot(page, "desktop-admin-refunded");
+    await refund.getByLabel("환불 금액(원)").fill("2,000");
+    await refund.getByLabel("사유").fill("한 잔을 쏟음");
+    await refund.getByRole("button", { name: "환불하기" }).click();
+    await page.locator("#refund").getByText("지금 환불할 수 있는 금액: 10,000원").waitFor();
+    expect(await page.locator("ol.timeline").first().textContent()).toContain("결제 완료 → 부분 환불");
+    expect(await page.textContent("body")).toContain("한 잔을 쏟음");
+    await auditState(page, "admin-refunded");
     await context.close();
   });
 });

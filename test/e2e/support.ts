@@ -1,8 +1,9 @@
+import { AxeBuilder } from "@axe-core/playwright";
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 
 export const baseURL = () => inject("baseURL");
 
@@ -16,13 +17,17 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 860 } };
+// Korean is the pages' first language, so the scenarios run in it; auditState() shows every state in English too.
+export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 860 }, locale: "ko-KR" };
+export const PHONE_SIZE = { width: 390, height: 844 };
 export const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
+  viewport: PHONE_SIZE,
   deviceScaleFactor: 2,
   isMobile: true,
   hasTouch: true,
+  locale: "ko-KR",
 };
+export const ENGLISH: BrowserContextOptions = { ...DESKTOP, locale: "en-US" };
 
 /**
  * Script errors and console errors (a CSP violation is one) seen in any page of any context; a scenario checks
@@ -47,12 +52,71 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+type Lang = "ko" | "en";
+const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** axe-core's WCAG 2.1 A and AA rules on the page as it is now, one line per violated rule. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
+  return violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 4).map((n) => `${n.target.join(" ")} ${n.failureSummary ?? ""}`).join(" | ")}`,
+  );
+}
+
+const langOf = async (page: Page) => (await page.evaluate(() => document.documentElement.lang)) as Lang;
+
+/** Remembers a language for the whole context, as the pages' switch does (a cookie read before Accept-Language). */
+export const rememberLanguage = (context: BrowserContext, lang: Lang) =>
+  context.addCookies([{ name: "pp_lang", value: lang, url: baseURL() }]);
+
+/** One language of a state: no missing text, zero axe violations at its size and at 390×844, one screenshot. */
+async function checkState(page: Page, state: string) {
+  const lang = await langOf(page);
+  expect(await page.locator("body").innerText(), `${state} (${lang})`).not.toContain("⟦");
+  expect(await axeViolations(page), `${state} (${lang})`).toEqual([]);
+  await screenshot(page, `${state}.${lang}`);
+  const size = page.viewportSize();
+  if (size && size.width !== PHONE_SIZE.width) {
+    await page.setViewportSize(PHONE_SIZE);
+    try {
+      expect(await axeViolations(page), `${state} (${lang}, 390×844)`).toEqual([]);
+    } finally {
+      await page.setViewportSize(size);
+    }
+  }
+}
+
+/**
+ * Audits a page state the suite reached: WCAG 2.1 A/AA (axe) and a screenshot, in this page's language and then
+ * in the other one, opened beside it in the same session (same URL; `replay` re-creates what the script showed,
+ * such as a form's errors, without changing anything). `bothLanguages: false` for a page with one language
+ * (the Iamport sandbox's window is Korean, like Iamport's own).
+ */
+export async function auditState(page: Page, state: string, opts: { replay?: (twin: Page) => Promise<void>; bothLanguages?: boolean } = {}) {
+  await checkState(page, state);
+  if (opts.bothLanguages === false) return;
+  const context = page.context();
+  const lang = await langOf(page);
+  const other: Lang = lang === "ko" ? "en" : "ko";
+  await rememberLanguage(context, other);
+  const twin = await context.newPage();
+  try {
+    await twin.goto(page.url());
+    await opts.replay?.(twin);
+    expect(await langOf(twin), state).toBe(other);
+    await checkState(twin, state);
+  } finally {
+    await twin.close();
+    await rememberLanguage(context, lang);
+  }
+}
+
 let n = 0;
 export const uniqueEmail = (prefix = "buyer") => `${prefix}-${Date.now().toString(36)}-${n++}@example.com`;
 export const PASSWORD = "correct horse battery";
 
 /** Signs up through the JSON API from inside the context, so its cookie jar holds the session (for setup only). */
-export async function signUpByApi(context: BrowserContext, email = uniqueEmail(), name = "Kim Minji") {
+export async function signUpByApi(context: BrowserContext, email = uniqueEmail(), name = "김민지") {
   const res = await context.request.post("/api/auth/signup", {
     data: { email, password: PASSWORD, name },
     headers: { origin: baseURL() },
@@ -95,5 +159,18 @@ export async function waitForStatus(page: Page, status: string) {
 
 export const merchantUidOf = (page: Page) => new URL(page.url()).pathname.split("/").pop()!;
 
-/** The Asia/Seoul wall-clock time the pages show for an ISO UTC instant (UTC+9, no daylight saving). */
-export const seoul = (iso: string) => new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
+/** How the Korean pages write an ISO UTC instant: Asia/Seoul wall-clock time (UTC+9, no daylight saving). */
+export function seoulKo(iso: string) {
+  const d = new Date(Date.parse(iso) + 9 * 3_600_000);
+  const hm = d.toISOString().slice(11, 16);
+  return `${d.getUTCFullYear()}년 ${d.getUTCMonth() + 1}월 ${d.getUTCDate()}일 ${hm}`;
+}
+
+/** Presses Tab until the focused element matches `selector` (keyboard only; fails after `max` presses). */
+export async function tabTo(page: Page, selector: string, max = 40) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}

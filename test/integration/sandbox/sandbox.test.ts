@@ -243,7 +243,7 @@ describe("sandbox browser side", () => {
     expect(sdk.text).toContain("window.IMP");
     const p = encodeURIComponent(JSON.stringify({ merchant_uid: uid(), amount: 12_000, name: "<img src=x>" }));
     const page = await sbx("GET", `/window?p=${p}&imp=imp00000000&mode=popup&origin=http%3A%2F%2Flocalhost%3A8787&nonce=n`);
-    expect(page.text).toContain("₩12,000");
+    expect(page.text).toContain("12,000원");
     expect(page.text).toContain("&lt;img src=x&gt;");
     expect(page.text).not.toContain("<img src=x>");
     expect(page.text).toContain("결제 승인");
