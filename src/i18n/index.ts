@@ -5,6 +5,7 @@ import { en } from "./en";
 import { formatAmount, formatDateTime, formatNumber } from "./format";
 import { interpolate, MISSING, type Params } from "./interpolate";
 import { ko, type MessageKey, type Messages } from "./ko";
+import { describeReason } from "./reasons";
 import type { Locale } from "./locales";
 
 export { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, LOCALE_NAMES, LOCALES, type Locale } from "./locales";
@@ -30,18 +31,22 @@ export interface I18n {
   amount(won: number): string;
   number(n: number): string;
   dateTime(at: string | number | null, opts?: { seconds?: boolean }): string;
+  /** A recorded reason (an event's, a refund's, a failure's) in this language when pocketpay wrote it. */
+  reason(text: string): string;
 }
 
 export function i18nFor(locale: Locale): I18n {
   const messages = CATALOGUES[locale];
   const has = (key: string): key is MessageKey => Object.hasOwn(messages, key);
+  const t = (key: MessageKey, params?: Params) => (has(key) ? interpolate(messages[key], params) : MISSING(key));
   return {
     locale,
-    t: (key, params) => (has(key) ? interpolate(messages[key], params) : MISSING(key)),
+    t,
     has,
     amount: (won) => formatAmount(locale, won),
     number: formatNumber,
     dateTime: (at, opts) => formatDateTime(locale, at, opts),
+    reason: (text) => describeReason(locale, t, text),
   };
 }
 

@@ -149,6 +149,24 @@ export const ko = {
   "list.status": "상태",
   "list.older": "이전 결제 보기 →",
 
+  // why a payment changed, for the reasons pocketpay writes itself (src/i18n/reasons.ts)
+  "reason.verified": "아임포트에서 확인: {amount}, {method}",
+  "reason.amountMismatch": "금액 불일치: 주문 {ordered}, 결제 {paid}",
+  "reason.currencyMismatch": "통화 불일치: 주문 {ordered}, 결제 {paid}",
+  "reason.merchantUidMismatch": "주문번호 불일치: 아임포트에는 {merchantUid}",
+  "reason.testChannel": "테스트 채널로 결제됨",
+  "reason.refundOfRejected": "거부된 결제의 환불",
+  "reason.paidAfterCancel": "주문이 취소된 뒤 결제됨",
+  "reason.failedAtIamport": "아임포트에서 결제가 실패했습니다.",
+  "reason.buyerCancelled": "결제 전에 구매자가 취소함",
+  "reason.cancelledAtIamport": "아임포트에서 취소됨",
+  "reason.cancelledAmountNow": "취소된 금액이 {amount}이 됨",
+  "reason.rejected": "거부됨: {reason}",
+  "reason.iamportRefused": "아임포트가 거절함: {message}",
+  "reason.noRecordOfRefund": "아임포트에 이 환불 기록이 없음",
+  "reason.refundPart": "환불 {amount} ({id})",
+  "reason.outsideCancelPart": "아임포트에서 취소 {amount} ({id})",
+
   // a payment's page
   "result.back": "← 결제 내역",
   "result.paid.title": "결제 완료",

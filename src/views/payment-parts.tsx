@@ -79,7 +79,7 @@ export function Summary(p: { payment: PaymentJson; owner?: { email: string; name
       {x.fail_reason ? (
         <>
           <dt>{t("payment.reason")}</dt>
-          <dd>{x.fail_reason}</dd>
+          <dd>{i18n.reason(x.fail_reason)}</dd>
         </>
       ) : null}
     </dl>
@@ -109,7 +109,7 @@ export function Timeline(p: { payment: PaymentJson; events: EventJson[] }) {
               <When at={e.at} seconds />
               {` · ${t("timeline.by", { who: sourceLabel(i18n, e.source) })}`}
             </div>
-            {e.reason ? <p class="why">{e.reason}</p> : null}
+            {e.reason ? <p class="why">{i18n.reason(e.reason)}</p> : null}
           </li>
         ))}
       </ol>
@@ -130,7 +130,7 @@ export function Refunds(p: { refunds: RefundJson[] }) {
             <div class="when">
               <When at={r.created_at} seconds />
             </div>
-            <p class="why">{r.fail_reason ? `${r.reason} — ${r.fail_reason}` : r.reason}</p>
+            <p class="why">{r.fail_reason ? `${i18n.reason(r.reason)} — ${i18n.reason(r.fail_reason)}` : i18n.reason(r.reason)}</p>
           </li>
         ))}
       </ol>

@@ -81,7 +81,7 @@ export function outcomeOf(i18n: I18n, p: PaymentJson, hint: WindowHint | null): 
         tone: "failed",
         icon: "✕",
         title: t("result.failed.title"),
-        message: p.fail_reason ? t("result.failed.messageReason", { reason: p.fail_reason }) : t("result.failed.message"),
+        message: p.fail_reason ? t("result.failed.messageReason", { reason: i18n.reason(p.fail_reason) }) : t("result.failed.message"),
       };
     case "rejected":
       return {
@@ -89,7 +89,7 @@ export function outcomeOf(i18n: I18n, p: PaymentJson, hint: WindowHint | null): 
         tone: "failed",
         icon: "!",
         title: t("result.rejected.title"),
-        message: p.fail_reason ? t("result.rejected.messageReason", { reason: p.fail_reason }) : t("result.rejected.message"),
+        message: p.fail_reason ? t("result.rejected.messageReason", { reason: i18n.reason(p.fail_reason) }) : t("result.rejected.message"),
       };
     case "cancelled":
       return p.paid_at

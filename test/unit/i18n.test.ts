@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../../src/domain/errors";
 import { EVENT_SOURCES, PAYMENT_STATUSES } from "../../src/domain/payment-state";
+import { decide, mismatchReason } from "../../src/domain/verification";
 import { CATALOGUES, clientMessages, i18nFor, LOCALES } from "../../src/i18n";
 import { formatAmount, formatDateTime } from "../../src/i18n/format";
 import { interpolate } from "../../src/i18n/interpolate";
@@ -67,5 +68,61 @@ describe("amounts and times", () => {
     expect(formatDateTime("ko", "2026-12-31T15:30:00.000Z")).toBe("2027년 1월 1일 00:30");
     expect(formatDateTime("en", null)).toBe("—");
     expect(formatDateTime("en", "not a time")).toBe("—");
+  });
+});
+
+describe("recorded reasons", () => {
+  const describeIn = (locale: "ko" | "en", text: string) => i18nFor(locale).reason(text);
+  const truth = {
+    impUid: "imp_1",
+    merchantUid: "pay_a",
+    status: "paid",
+    amount: 1_000,
+    cancelAmount: 0,
+    currency: "KRW",
+    payMethod: "card",
+    failReason: null,
+    paidAtMs: 1,
+    cancelledAtMs: null,
+    sandbox: false,
+  };
+  const order = { merchantUid: "pay_a", impUid: null, amount: 12_000, currency: "KRW", status: "ready" as const, cancelledAmount: 0, wasPaid: false };
+
+  it("are shown in Korean when pocketpay wrote them, from the texts the domain and services really write", () => {
+    const written = [
+      mismatchReason(order, truth, true)!,
+      mismatchReason(order, { ...truth, amount: 12_000, currency: "USD" }, true)!,
+      mismatchReason(order, { ...truth, merchantUid: "pay_b" }, true)!,
+      mismatchReason({ ...order, amount: 1_000 }, { ...truth, sandbox: true }, false)!,
+      (decide({ ...order, status: "rejected" }, { ...truth, amount: 12_000 }, true) as { reason: string }).reason,
+      (decide({ ...order, status: "cancelled" }, { ...truth, amount: 12_000 }, true) as { reason: string }).reason,
+      (decide(order, { ...truth, status: "failed" }, true) as { reason: string }).reason,
+      // The services' own (validate-payment, cancel-order, iamport-cancels, refund-payment):
+      "verified with Iamport: 12000 KRW by card",
+      "cancelled by the buyer before paying",
+      "cancelled at Iamport",
+      "cancelled amount now 2000",
+      "rejected: amount mismatch: ordered 12000, paid 1000",
+      "Iamport refused: 취소할 결제건이 존재하지 않습니다.",
+      "Iamport has no record of this refund",
+      "refund 2000 (c_1), cancelled at Iamport 500 (legacy:1:500:)",
+    ];
+    for (const text of written) {
+      const ko = describeIn("ko", text);
+      expect(ko, text).not.toBe(text);
+      // No English word is left (ids, method codes and Iamport's own Korean are kept).
+      expect(ko.replace(/pay_\w+|imp_\w+|legacy:[\w:]*|c_\d+|USD|KRW/g, ""), text).not.toMatch(/[A-Za-z]{3,}/);
+      expect(ko, text).not.toContain("⟦");
+    }
+    expect(describeIn("ko", "amount mismatch: ordered 12000, paid 1000")).toBe("금액 불일치: 주문 12,000원, 결제 1,000원");
+    expect(describeIn("en", "amount mismatch: ordered 12000, paid 1000")).toBe("amount mismatch: ordered ₩12,000, paid ₩1,000");
+    expect(describeIn("ko", "verified with Iamport: 12000 KRW by card")).toBe("아임포트에서 확인: 12,000원, 카드");
+  });
+
+  it("are shown as given when someone else wrote them (a card company's message, an administrator's reason)", () => {
+    for (const text of ["[3011] 카드 한도 초과", "One cup spilled", "refund 2000 because the buyer asked"]) {
+      expect(describeIn("ko", text)).toBe(text);
+      expect(describeIn("en", text)).toBe(text);
+    }
   });
 });
