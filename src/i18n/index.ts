@@ -46,7 +46,7 @@ export function i18nFor(locale: Locale): I18n {
     amount: (won) => formatAmount(locale, won),
     number: formatNumber,
     dateTime: (at, opts) => formatDateTime(locale, at, opts),
-    reason: (text) => describeReason(locale, t, text),
+    reason: (text) => describeReason(locale, { t, has }, text),
   };
 }
 
