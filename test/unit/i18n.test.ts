@@ -6,6 +6,7 @@ import { CATALOGUES, clientMessages, i18nFor, LOCALES } from "../../src/i18n";
 import { formatAmount, formatDateTime } from "../../src/i18n/format";
 import { interpolate } from "../../src/i18n/interpolate";
 import { FIELD_ISSUE_CODES } from "../../src/lib/field-issues";
+import { useI18n, withPageScope } from "../../src/views/i18n";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -124,5 +125,16 @@ describe("recorded reasons", () => {
       expect(describeIn("ko", text)).toBe(text);
       expect(describeIn("en", text)).toBe(text);
     }
+  });
+});
+
+describe("a page's scope", () => {
+  it("exists only while its page renders, and refuses an async component that could outlive it", () => {
+    const scope = { i18n: i18nFor("en"), here: "/x" };
+    expect(withPageScope(scope, () => useI18n().t("nav.shop"))).toBe("Shop");
+    expect(() => useI18n()).toThrow(/render\(\)/);
+    expect(() => withPageScope(scope, () => Promise.resolve("late"))).toThrow(/synchronously/);
+    expect(() => withPageScope(scope, () => withPageScope(scope, () => 1))).toThrow(/inside another/);
+    expect(() => useI18n()).toThrow(/render\(\)/);
   });
 });
