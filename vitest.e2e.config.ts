@@ -10,7 +10,9 @@ export default defineConfig({
     globalSetup: ["./test/e2e/global-setup.ts"],
     // One service and one browser: the scenarios run one after another.
     fileParallelism: false,
-    testTimeout: 60_000,
+    // A scenario walks a whole purchase and audits each page it reaches in two languages and two sizes; the
+    // cap leaves room for a machine that other jobs load.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
   },
 });
