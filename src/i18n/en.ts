@@ -101,6 +101,7 @@ export const en: Messages = {
   "field.invalid_format": "{label} is not in the expected format.",
   "field.too_simple": "{label} is too simple: mix in more different characters.",
   "field.unsafe_character": "{label} must not contain control or direction-override characters (found {character}).",
+  "field.unknown_field": "{label} is not a field of this request.",
   "field.invalid": "{label} is not valid.",
 
   "status.ready": "Awaiting payment",

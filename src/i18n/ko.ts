@@ -107,6 +107,7 @@ export const ko = {
   "field.invalid_format": "{label} 항목의 형식이 올바르지 않습니다.",
   "field.too_simple": "{label} 항목이 너무 단순합니다. 서로 다른 문자를 더 섞어 주세요.",
   "field.unsafe_character": "{label} 항목에 쓸 수 없는 문자({character})가 있습니다.",
+  "field.unknown_field": "{label} 항목은 이 요청에 쓸 수 없습니다.",
   "field.invalid": "{label} 항목이 올바르지 않습니다.",
 
   // payments: statuses, who changed them, what they hold

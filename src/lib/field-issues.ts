@@ -29,6 +29,7 @@ export const FIELD_ISSUE_CODES = [
   "invalid_format",
   "too_simple",
   "unsafe_character",
+  "unknown_field",
   "invalid",
 ] as const;
 export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];
@@ -46,7 +47,19 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 const num = (v: number | bigint) => Number(v);
 
-export function fieldIssue(issue: z.core.$ZodIssue, input: unknown): FieldIssue {
+/** One zod issue as the fields it is about: a strict object's unknown keys are each named as a field of their own. */
+export function fieldIssues(issue: z.core.$ZodIssue, input: unknown): FieldIssue[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((k) => ({
+      field: [...issue.path, k].join("."),
+      message: "is not a field of this request",
+      code: "unknown_field",
+    }));
+  }
+  return [fieldIssue(issue, input)];
+}
+
+function fieldIssue(issue: z.core.$ZodIssue, input: unknown): FieldIssue {
   const base = { field: issue.path.join(".") || "(body)", message: issue.message };
   switch (issue.code) {
     case "invalid_type": {

@@ -1,14 +1,14 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { badRequest } from "../domain/errors";
-import { fieldIssue } from "./field-issues";
+import { fieldIssues } from "./field-issues";
 
 /**
  * Turns zod issues into a 400 that names each field: `message` in English for developers ("amount: must be an
  * integer"), and per field a stable `code` with its limits, from which the pages write the buyer's language.
  */
 export function invalid(error: z.ZodError, input?: unknown) {
-  const fields = error.issues.map((i) => fieldIssue(i, input));
+  const fields = error.issues.flatMap((i) => fieldIssues(i, input));
   const message = fields.map((f) => `${f.field}: ${f.message}`).join("; ");
   return badRequest("invalid_request", message, { fields });
 }
