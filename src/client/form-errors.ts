@@ -40,7 +40,8 @@ export function showErrors(form: HTMLFormElement, res: ApiResult, fieldForCode: 
       input.setAttribute("aria-invalid", "true");
       first ??= input;
     } else {
-      unplaced.push(issue.text(issue.field));
+      // A problem with the body as a whole names no field: the error code's own text says it.
+      unplaced.push(issue.field === "(body)" ? errorText(err, res.status) : issue.text(issue.field));
     }
   }
   const top = qs("[data-form-error]", form);

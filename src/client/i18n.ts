@@ -25,7 +25,8 @@ export const locale = (): Locale => {
   return isLocale(lang) ? lang : DEFAULT_LOCALE;
 };
 
-const has = (key: string): key is MessageKey => Object.hasOwn(catalogue(), key);
+// Not Object.hasOwn: Safari before 15.4 lacks it.
+const has = (key: string): key is MessageKey => Object.prototype.hasOwnProperty.call(catalogue(), key);
 
 export function t(key: MessageKey, params?: Params): string {
   const template = catalogue()[key];
