@@ -346,7 +346,7 @@ describe("complete and cancel: bad input changes nothing", () => {
       token: buyer.token,
       body: { imp_uid: "imp_123456789012", status: "paid" },
     });
-    expect((await expectError(extra, 400, "invalid_request")).details.fields).toEqual([{ field: "status", message: "is not a field of this request" }]);
+    expect((await expectError(extra, 400, "invalid_request")).details.fields).toEqual([{ field: "status", message: "is not a field of this request", code: "unknown_field" }]);
     expect(await paymentRow(order.merchant_uid)).toMatchObject({ imp_uid: null });
   });
 
