@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -33,6 +34,9 @@ export default defineConfig(async () => {
   buildSandbox();
   const appMigrations = await readD1Migrations("migrations");
   const sandboxMigrations = await readD1Migrations("sandbox/migrations");
+  // The demo catalogue `npm run dev` seeds, as statements, so a test can prove seeding it is idempotent.
+  const { unstable_splitSqlQuery } = await import("wrangler");
+  const demoCatalogue = unstable_splitSqlQuery(readFileSync("scripts/demo-catalogue.sql", "utf8"));
   return {
     plugins: [
       cloudflareTest({
@@ -44,7 +48,7 @@ export default defineConfig(async () => {
             APP_ENV: "test",
             // Short, so tests of a gateway that never answers take a second, not eight.
             IAMPORT_TIMEOUT_MS: "1500",
-            TEST_MIGRATIONS: appMigrations, SANDBOX_MIGRATIONS: sandboxMigrations,
+            TEST_MIGRATIONS: appMigrations, SANDBOX_MIGRATIONS: sandboxMigrations, DEMO_CATALOGUE: demoCatalogue,
           },
           outboundService: refuseOutbound,
           // The per-address limits are smaller here than in wrangler.toml (120 and 300 a minute), so the tests that

@@ -161,6 +161,14 @@ async function signup(i, tag) {
   return res.ok ? res.json.token : null;
 }
 
+/** The one-off price ids of the demo catalogue (scripts/demo-catalogue.sql, seeded as npm run dev seeds it). */
+let catalogue = [];
+async function loadCatalogue() {
+  const res = await call("catalogue", "GET", "/api/products", { expect: 200, record: false });
+  catalogue = (res.json?.items ?? []).flatMap((p) => p.prices.filter((x) => x.type === "one_time").map((x) => x.id));
+  if (catalogue.length < 2) throw new Error("the demo catalogue has fewer than two one-off prices; see the server log");
+}
+
 const flow = {
   payToPaid: [],
   paid: [], // {merchant_uid, imp_uid, token, buyer}
@@ -174,18 +182,18 @@ async function buyer(i, token, { measured }) {
   const headers = { "cf-connecting-ip": buyerIp(i) };
   for (let k = 0; k < PAYMENTS; k++) {
     if (measured) await call("healthz (flow)", "GET", "/healthz");
-    const amount = 1000 + ((i * PAYMENTS + k) % 90) * 100;
-    const created = await call("create", "POST", "/api/payments", {
-      body: { name: `Bench order ${i}-${k}`, amount },
-      token,
-      headers,
-      expect: 201,
-      record: measured,
-    });
+    // A catalogue order of two different products with varying quantities; the server prices it.
+    const n = i * PAYMENTS + k;
+    const items = [
+      { price_id: catalogue[n % catalogue.length], quantity: 1 + (n % 3) },
+      { price_id: catalogue[(n + 1) % catalogue.length], quantity: 1 + (n % 2) },
+    ];
+    const created = await call("create", "POST", "/api/payments", { body: { items }, token, headers, expect: 201, record: measured });
     const merchantUid = created.json?.merchant_uid;
+    const amount = created.json?.amount;
     if (!created.ok) continue;
-    if (typeof merchantUid !== "string") {
-      fail("create: no merchant_uid", { body: created.json });
+    if (typeof merchantUid !== "string" || !Number.isInteger(amount) || created.json?.line_items?.length !== 2) {
+      fail("create: no merchant_uid, amount or line items", { body: created.json });
       continue;
     }
 
@@ -320,6 +328,7 @@ async function main() {
     await pool(BUYERS, 8, async (i) => {
       tokens[i] = await signup(i, stamp.toLowerCase());
     });
+    await loadCatalogue();
     const warm = await signup(BUYERS, `${stamp.toLowerCase()}-warmup`);
     if (tokens.some((t) => !t) || !warm) throw new Error("could not sign the buyers up; see the errors above");
     await buyer(BUYERS, warm, { measured: false });

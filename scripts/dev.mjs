@@ -1,5 +1,6 @@
-// `npm run dev`: applies the local D1 migrations of the app and of the Iamport sandbox, then serves both
-// Workers on one port (the app gets the traffic and forwards /sandbox/* to the sandbox).
+// `npm run dev`: applies the local D1 migrations of the app and of the Iamport sandbox, seeds the demo catalogue
+// (idempotently: scripts/demo-catalogue.sql), then serves both Workers on one port (the app gets the traffic and
+// forwards /sandbox/* to the sandbox).
 import { spawn, spawnSync } from "node:child_process";
 import { seedLocalAdmin } from "./admin/seed.mjs";
 
@@ -14,6 +15,7 @@ function run(args) {
 
 run(["d1", "migrations", "apply", "DB", "--local", ...persist]);
 run(["d1", "migrations", "apply", "SANDBOX_DB", "--local", "-c", "sandbox/wrangler.toml", ...persist]);
+run(["d1", "execute", "DB", "--local", "--file", "scripts/demo-catalogue.sql", ...persist]);
 
 // A local administrator, so refunds and the admin pages work on a fresh clone (production: npm run admin -- grant).
 const admin = seedLocalAdmin({ persistTo: ".wrangler/state" });

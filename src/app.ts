@@ -7,12 +7,14 @@ import { resetUsage, usageSnapshot } from "./lib/metrics";
 import { limitBody, requireContentType } from "./middleware/body";
 import { provideContext } from "./middleware/context";
 import { requestId } from "./middleware/request-id";
-import { checkOrigin, loadSession } from "./middleware/session";
+import { checkOrigin, loadSession, readSession } from "./middleware/session";
 import { adminRoutes } from "./routes/admin";
+import { adminCatalogueRoutes } from "./routes/admin-catalogue";
 import { authRoutes, meRoutes } from "./routes/auth";
 import { localeRoutes } from "./routes/locale";
 import { notFoundPage, pageRoutes } from "./routes/pages";
 import { paymentRoutes } from "./routes/payments";
+import { productRoutes } from "./routes/products";
 import { returnRoutes } from "./routes/returns";
 import { webhookRoutes } from "./routes/webhooks";
 import type { AppEnv } from "./types";
@@ -38,11 +40,14 @@ export function createApp() {
     return c.json(usageSnapshot());
   });
 
-  app.use("/api/*", limitBody(), requireContentType(["application/json"]), loadSession(), checkOrigin());
+  // API routes look the session up only when they need it (requireUser, or batched with their own reads).
+  app.use("/api/*", limitBody(), requireContentType(["application/json"]), readSession(), checkOrigin());
   app.route("/api/auth", authRoutes);
   app.route("/api/me", meRoutes);
   app.route("/api/payments", paymentRoutes);
   app.route("/api/admin", adminRoutes);
+  app.route("/api/products", productRoutes);
+  app.route("/api/admin", adminCatalogueRoutes);
 
   app.use("/webhooks/*", limitBody(), requireContentType(["application/json", "application/x-www-form-urlencoded"]));
   app.route("/webhooks", webhookRoutes);

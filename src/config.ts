@@ -14,6 +14,9 @@ const positiveInt = z.coerce.number().int().positive();
 
 // Unknown settings are ignored (z.object strips them): ADMIN_EMAILS, which older deployments set, no longer means
 // anything (administrators are a stored role, see `npm run admin`) and breaks nothing by staying.
+/** A switch: wrangler vars are strings, so exactly "true" or "false"; anything else is a config error. */
+const flag = z.enum(["true", "false"], { error: 'must be "true" or "false"' }).transform((v) => v === "true");
+
 const ConfigSchema = z.object({
   APP_ENV: z.enum(["local", "test", "production"]).default("local"),
   IAMPORT_BASE_URL: z.url(),
@@ -24,6 +27,8 @@ const ConfigSchema = z.object({
   IAMPORT_API_SECRET: z.string().min(1),
   IAMPORT_TIMEOUT_MS: positiveInt.default(8000),
   MAX_PAYMENT_AMOUNT: positiveInt.default(10_000_000),
+  // Orders whose amount the buyer names (donations, manual invoices): off unless a shop turns them on.
+  ALLOW_CUSTOM_AMOUNTS: flag.prefault("false"),
   RECONCILE_AFTER_SECONDS: positiveInt.default(120),
   WEBHOOK_ALLOWED_IPS: commaList,
   SESSION_TTL_HOURS: positiveInt.default(24 * 30),

@@ -3,6 +3,7 @@ import type { Db } from "./db/client";
 import type { UserRow } from "./db/schema";
 import type { Env } from "./env";
 import type { Usage } from "./lib/metrics";
+import type { SessionLookup } from "./services/session";
 
 /** Everything a request handler may use, built once per request by the deps middleware. */
 export interface AppVariables {
@@ -10,9 +11,12 @@ export interface AppVariables {
   config: Config;
   db: Db;
   now: () => number;
+  /** The request's credential; looked up lazily (alone, or batched with a handler's reads). */
+  session: SessionLookup;
+  /** The signed-in user, once a middleware or handler has confirmed the session is live. */
   user: UserRow | null;
   sessionId: string | null;
-  /** How the session was presented: cookie-authenticated writes are origin-checked. */
+  /** How a credential was presented (live or not): cookie-carrying writes are origin-checked. */
   authVia: "cookie" | "bearer" | null;
   /** What this request costs (D1, Iamport); counted outside production only. */
   usage: Usage | null;

@@ -10,6 +10,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       SANDBOX_MIGRATIONS: D1Migration[];
       SANDBOX_DB: D1Database;
+      /** scripts/demo-catalogue.sql, split into statements. */
+      DEMO_CATALOGUE: string[];
     }
   }
 }

@@ -1,5 +1,5 @@
 // Starts pocketpay with its Iamport sandbox as `npm run dev` does (scripts/dev.mjs): D1 migrations for DB and
-// SANDBOX_DB with --persist-to, then `wrangler dev -c wrangler.toml -c sandbox/wrangler.toml`. Differences: a free
+// SANDBOX_DB with --persist-to, the demo catalogue, then `wrangler dev -c wrangler.toml -c sandbox/wrangler.toml`. Differences: a free
 // port and inspector port, and a fresh temporary persist dir, so a run shares no state with `npm run dev`, the e2e
 // tests or another bench. The server runs in its own process group, which stop() ends (wrangler and workerd).
 import { execFileSync, spawn } from "node:child_process";
@@ -108,6 +108,7 @@ export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90
     const persist = ["--persist-to", state];
     wrangler(["d1", "migrations", "apply", "DB", "--local", ...persist], cwd);
     wrangler(["d1", "migrations", "apply", "SANDBOX_DB", "--local", "-c", "sandbox/wrangler.toml", ...persist], cwd);
+    wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-catalogue.sql", ...persist], cwd);
 
     const port = await freePort();
     const inspector = await freePort();

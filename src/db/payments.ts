@@ -1,9 +1,11 @@
-import { and, desc, eq, getTableColumns, isNull, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, or } from "drizzle-orm";
 import { rawStatement, runBatch, statement } from "./batch";
 import { invalidTransition } from "../domain/errors";
+import type { OrderLine } from "../domain/catalogue";
 import { canTransition, type EventSource, type PaymentStatus } from "../domain/payment-state";
 import type { Db } from "./client";
-import { paymentEvents, payments, refunds, type PaymentRow } from "./schema";
+import { clearGuard } from "./guard";
+import { orderItems, paymentEvents, payments, refunds, type OrderItemRow, type PaymentRow } from "./schema";
 
 export type NewPayment = typeof payments.$inferInsert;
 
@@ -33,18 +35,70 @@ export interface ListFilter {
   limit: number;
 }
 
-export function listPayments(db: Db, f: ListFilter) {
-  const where = and(
+const listWhere = (f: ListFilter) =>
+  and(
     f.userId ? eq(payments.userId, f.userId) : undefined,
     f.status ? eq(payments.status, f.status) : undefined,
     f.beforeId ? lt(payments.id, f.beforeId) : undefined,
   );
-  return db.select().from(payments).where(where).orderBy(desc(payments.id)).limit(f.limit).all();
+
+export type PaymentWithItems = PaymentRow & { items: OrderItemRow[] };
+
+/** A page of payments with their line items: one batch, one round trip. */
+export async function listPaymentsWithItems(db: Db, f: ListFilter): Promise<PaymentWithItems[]> {
+  const pageIds = db.select({ id: payments.id }).from(payments).where(listWhere(f)).orderBy(desc(payments.id)).limit(f.limit);
+  const [rows, items] = await db.batch([
+    db.select().from(payments).where(listWhere(f)).orderBy(desc(payments.id)).limit(f.limit),
+    // The same page, as a subquery: its line items in the same round trip.
+    db.select().from(orderItems).where(inArray(orderItems.paymentId, pageIds)).orderBy(asc(orderItems.paymentId), asc(orderItems.position)),
+  ]);
+  const byPayment = new Map<number, OrderItemRow[]>();
+  for (const item of items) byPayment.set(item.paymentId, [...(byPayment.get(item.paymentId) ?? []), item]);
+  return rows.map((row) => ({ ...row, items: byPayment.get(row.id) ?? [] }));
 }
 
-/** The payment with its timeline and refunds: one batch, one round trip. */
+/**
+ * Statements that write a new order: the payment row, its line items (by merchant_uid, since the row's id is not
+ * known before the batch runs) and a guard (db/guard.ts) that fails the whole batch unless the lines agree with
+ * the amount and the catalogue. The caller runs them as one atomic batch, with anything that must land with it.
+ */
+export function insertOrderStatements(db: Db, row: NewPayment, lines: OrderLine[]): D1PreparedStatement[] {
+  const statements = [statement(db, db.insert(payments).values(row))];
+  if (lines.length === 0) return statements;
+  lines.forEach((l, position) =>
+    statements.push(
+      rawStatement(
+        db,
+        `INSERT INTO order_items (payment_id, position, price_id, product_id, product_name, price_label, unit_amount, quantity, amount)
+         SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM payments WHERE merchant_uid = ?`,
+        position, l.priceId, l.productId, l.productName, l.priceLabel, l.unitAmount, l.quantity, l.amount, row.merchantUid,
+      ),
+    ),
+  );
+  // Checked by the database at the write: the lines add up to the amount, and each is still sold at the price it
+  // was priced at (a price retired between the read and this write fails the batch).
+  statements.push(
+    rawStatement(
+      db,
+      `INSERT INTO cas_guard (ok)
+       SELECT (SELECT count(*) = ? AND sum(amount) = p.amount FROM order_items WHERE payment_id = p.id)
+          AND (SELECT count(*) FROM order_items i
+                 JOIN prices pr ON pr.id = i.price_id AND pr.amount = i.unit_amount AND pr.active = 1
+                 JOIN products pd ON pd.id = pr.product_id AND pd.id = i.product_id AND pd.active = 1
+                WHERE i.payment_id = p.id) = ?
+       FROM payments p WHERE p.merchant_uid = ?`,
+      lines.length,
+      lines.length,
+      row.merchantUid,
+    ),
+    clearGuard(db),
+  );
+  return statements;
+}
+
+/** The payment with its timeline, refunds and line items: one batch, one round trip. */
 export async function loadPaymentDetail(db: Db, merchantUid: string) {
-  const [found, events, refundRows] = await db.batch([
+  const [found, events, refundRows, items] = await db.batch([
     db.select().from(payments).where(eq(payments.merchantUid, merchantUid)),
     db
       .select(getTableColumns(paymentEvents))
@@ -58,9 +112,15 @@ export async function loadPaymentDetail(db: Db, merchantUid: string) {
       .innerJoin(payments, eq(payments.id, refunds.paymentId))
       .where(eq(payments.merchantUid, merchantUid))
       .orderBy(refunds.id),
+    db
+      .select(getTableColumns(orderItems))
+      .from(orderItems)
+      .innerJoin(payments, eq(payments.id, orderItems.paymentId))
+      .where(eq(payments.merchantUid, merchantUid))
+      .orderBy(orderItems.position),
   ]);
   const payment = found[0];
-  return payment ? { payment, events, refunds: refundRows } : undefined;
+  return payment ? { payment, events, refunds: refundRows, items } : undefined;
 }
 
 /**

@@ -73,6 +73,10 @@ export const payments = sqliteTable("payments", {
   // When the reconciler next compares this paid payment with Iamport (a cancel made in Iamport's console whose
   // webhook was lost): 1 h, 1 day, 7 days and 30 days after it was paid, then never (NULL).
   nextRecheckAt: integer("next_recheck_at"),
+  // catalogue: priced by the server from its line items (order_items); custom_amount: the buyer named the amount
+  // (donations, manual invoices), allowed only where ALLOW_CUSTOM_AMOUNTS is on. Orders made before the catalogue
+  // existed were all custom amounts, hence the default; a trigger refuses any other value.
+  kind: text("kind", { enum: ["catalogue", "custom_amount"] }).notNull().default("custom_amount"),
 }, (t) => [
   index("payments_next_recheck").on(t.nextRecheckAt).where(sql`${t.nextRecheckAt} IS NOT NULL`),
   index("payments_user_id").on(t.userId, t.id),
@@ -161,6 +165,72 @@ export const refunds = sqliteTable("refunds", {
   check("refunds_status_known", sql`${t.status} IN ('pending','succeeded','failed')`),
 ]);
 
+// The catalogue. A product is what a shop sells; its prices say for how much. A price's terms (amount, currency,
+// interval) never change once it exists (a trigger refuses it): changing a price makes a new one and deactivates
+// the old, so an order or a subscription always keeps the price it was made with.
+export const products = sqliteTable("products", {
+  id: text("id").primaryKey(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+}, (t) => [
+  check("products_slug_format", sql`length(${t.slug}) BETWEEN 1 AND 64 AND ${t.slug} NOT GLOB '*[^a-z0-9-]*'`),
+  check("products_name_length", sql`length(${t.name}) BETWEEN 1 AND 200`),
+  check("products_description_length", sql`length(${t.description}) <= 2000`),
+  check("products_active_bool", sql`${t.active} IN (0, 1)`),
+]);
+
+export const prices = sqliteTable("prices", {
+  id: text("id").primaryKey(),
+  productId: text("product_id").notNull().references(() => products.id),
+  // Optional display name beside the product's ("Large", "Monthly").
+  label: text("label"),
+  amount: integer("amount").notNull(),
+  currency: text("currency").notNull().default("KRW"),
+  // NULL for a one-off price; otherwise billed every interval_count months or years (the subscriptions' plans).
+  interval: text("interval", { enum: ["month", "year"] }),
+  intervalCount: integer("interval_count"),
+  trialDays: integer("trial_days"),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  // The price this one was made to replace (deactivated in the same batch), for the catalogue's history.
+  replacesPriceId: text("replaces_price_id"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+}, (t) => [
+  index("prices_product").on(t.productId, t.active),
+  check("prices_amount_positive", sql`${t.amount} > 0`),
+  check("prices_currency_krw", sql`${t.currency} = 'KRW'`),
+  check("prices_label_length", sql`${t.label} IS NULL OR length(${t.label}) BETWEEN 1 AND 100`),
+  check("prices_active_bool", sql`${t.active} IN (0, 1)`),
+  check(
+    "prices_interval_terms",
+    sql`(${t.interval} IS NULL AND ${t.intervalCount} IS NULL AND ${t.trialDays} IS NULL) OR (${t.interval} = 'month' AND ${t.intervalCount} BETWEEN 1 AND 36 AND ${t.trialDays} BETWEEN 0 AND 730) OR (${t.interval} = 'year' AND ${t.intervalCount} BETWEEN 1 AND 3 AND ${t.trialDays} BETWEEN 0 AND 730)`,
+  ),
+]);
+
+// What an order was made of, as it was when it was made: product name, unit amount and quantity are copied, so a
+// later rename or price change never alters an order. Rows are never updated (a trigger refuses it).
+export const orderItems = sqliteTable("order_items", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  paymentId: integer("payment_id").notNull().references(() => payments.id),
+  position: integer("position").notNull(),
+  priceId: text("price_id").notNull().references(() => prices.id),
+  productId: text("product_id").notNull().references(() => products.id),
+  productName: text("product_name").notNull(),
+  priceLabel: text("price_label"),
+  unitAmount: integer("unit_amount").notNull(),
+  quantity: integer("quantity").notNull(),
+  amount: integer("amount").notNull(),
+}, (t) => [
+  uniqueIndex("order_items_position").on(t.paymentId, t.position),
+  check("order_items_quantity_range", sql`${t.quantity} BETWEEN 1 AND 99`),
+  check("order_items_unit_amount_positive", sql`${t.unitAmount} > 0`),
+  check("order_items_amount_product", sql`${t.amount} = ${t.unitAmount} * ${t.quantity}`),
+]);
+
 // Always empty: a batched INSERT here fails its CHECK when a compare-and-set before it changed nothing,
 // which rolls the whole batch back (see db/guard.ts).
 export const casGuard = sqliteTable("cas_guard", {
@@ -173,3 +243,6 @@ export type PaymentEventRow = typeof paymentEvents.$inferSelect;
 export type RefundRow = typeof refunds.$inferSelect;
 export type RoleChangeRow = typeof roleChanges.$inferSelect;
 export type UserRole = UserRow["role"];
+export type ProductRow = typeof products.$inferSelect;
+export type PriceRow = typeof prices.$inferSelect;
+export type OrderItemRow = typeof orderItems.$inferSelect;

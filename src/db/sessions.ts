@@ -1,18 +1,22 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { sessions, users } from "./schema";
 
 export const insertSession = (db: Db, row: typeof sessions.$inferInsert) => db.insert(sessions).values(row);
 
-/** One query: the live session for a token hash together with its user. */
-export async function findLiveSession(db: Db, tokenHash: string, now: number) {
-  return db
-    .select({ sessionId: sessions.id, user: users })
+/**
+ * The live session (not revoked, not expired at `now`) for a token hash, with its user, as a query builder: run
+ * alone, or batched with a handler's own reads so that both cost one round trip (services/session.ts).
+ */
+export const liveSessionQuery = (db: Db, tokenHash: string, now: number) =>
+  db
+    // Aliased: D1 batches return rows keyed by column name, so two columns called "id" would collide.
+    .select({ sessionId: sql<string>`${sessions.id}`.as("session_id"), user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
-    .get();
-}
+    .limit(1);
+
 
 /** Ends the session now: revoked, and expired too, so the retention sweep removes it with the expired ones. */
 export const revokeSession = (db: Db, sessionId: string, now: number) =>

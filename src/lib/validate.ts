@@ -19,18 +19,20 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.out
   return result.data;
 }
 
-/** Reads a JSON body (an empty body counts as {}) and validates it. Malformed JSON is a 400, not a 500. */
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+/** Reads a JSON body; an empty body counts as {}. Malformed JSON is a 400, not a 500. */
+export async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
-  let value: unknown = {};
-  if (text.trim().length > 0) {
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw badRequest("malformed_json", "The request body is not valid JSON.");
-    }
+  if (text.trim().length === 0) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest("malformed_json", "The request body is not valid JSON.");
   }
-  return parseWith(schema, value);
+}
+
+/** Reads a JSON body (an empty body counts as {}) and validates it. */
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  return parseWith(schema, await readJson(c));
 }
 
 export function queryWith<S extends z.ZodType>(c: Context, schema: S): z.output<S> {

@@ -40,3 +40,10 @@ export const limitWrites = (action: LimitedAction) =>
     await enforceLimits(checks);
     await next();
   });
+
+/**
+ * The per-account limit alone, for a handler that learns who the user is from its own first read (an order reads
+ * the session in one batch with its prices): applied right after that read, before the body is judged.
+ */
+export const enforceUserLimit = (env: AppEnv["Bindings"], action: LimitedAction, userId: string) =>
+  enforceLimits([[perUser(env, action), `${action}:${userId}`]]);

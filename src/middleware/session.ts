@@ -1,36 +1,55 @@
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { forbidden, unauthorized } from "../domain/errors";
-import { authenticate } from "../services/auth";
+import { forbidden } from "../domain/errors";
 import { isAdminUser } from "../services/roles";
+import { SessionLookup, type LiveSession } from "../services/session";
 import type { AppEnv } from "../types";
 
 export const SESSION_COOKIE = "pp_session";
 
-/** Resolves the session from `Authorization: Bearer` or the session cookie; never fails by itself. */
-export const loadSession = () =>
+type Ctx = Context<AppEnv>;
+
+async function prepareSession(c: Ctx) {
+  const header = c.req.header("authorization");
+  const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const token = bearer ?? getCookie(c, SESSION_COOKIE);
+  c.set("user", null);
+  c.set("sessionId", null);
+  c.set("authVia", token ? (bearer ? "bearer" : "cookie") : null);
+  c.set("session", await SessionLookup.fromToken(c.var.db, token, c.var.now()));
+}
+
+/** Puts a live session's user on the context (c.var.user, c.var.sessionId). */
+export function signIn(c: Ctx, found: LiveSession) {
+  c.set("user", found.user);
+  c.set("sessionId", found.sessionId);
+}
+
+/**
+ * Reads the credential from `Authorization: Bearer` or the session cookie without touching D1: the lookup waits
+ * (c.var.session) until something needs the user, so a handler can batch it with its own reads. `authVia` says
+ * how a credential was presented, so the origin check needs no lookup either.
+ */
+export const readSession = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    c.set("user", null);
-    c.set("sessionId", null);
-    c.set("authVia", null);
-    const header = c.req.header("authorization");
-    const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const cookie = getCookie(c, SESSION_COOKIE);
-    const token = bearer ?? cookie;
-    if (token) {
-      const found = await authenticate({ db: c.var.db, now: c.var.now }, token);
-      if (found) {
-        c.set("user", found.user);
-        c.set("sessionId", found.sessionId);
-        c.set("authVia", bearer ? "bearer" : "cookie");
-      }
-    }
+    await prepareSession(c);
     await next();
   });
 
+/** Reads the credential and looks the session up at once: for pages, which show who is signed in. */
+export const loadSession = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    await prepareSession(c);
+    const found = await c.var.session.resolve();
+    if (found) signIn(c, found);
+    await next();
+  });
+
+/** 401 unless the session is live; then c.var.user is set. Costs one round trip unless already looked up. */
 export const requireUser = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    if (!c.var.user) throw unauthorized();
+    signIn(c, await c.var.session.require());
     await next();
   });
 
@@ -39,7 +58,7 @@ export const isAdmin = (c: { var: AppEnv["Variables"] }) => isAdminUser(c.var.us
 
 export const requireAdmin = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    if (!c.var.user) throw unauthorized();
+    signIn(c, await c.var.session.require());
     if (!isAdmin(c)) throw forbidden("Only administrators can do this.");
     await next();
   });

@@ -4,6 +4,9 @@ import { createMiddleware } from "hono/factory";
 import { PAYMENT_STATUSES, type PaymentStatus } from "../domain/payment-state";
 import { i18nOf } from "../middleware/locale";
 import { isAdmin, loadSession } from "../middleware/session";
+import { AppError } from "../domain/errors";
+import { MAX_ORDER_LINES, MAX_QUANTITY, PRICE_ID_PATTERN, PRODUCT_ID_PATTERN } from "../domain/catalogue";
+import { getProduct, listAdminCatalogue, listShopCatalogue, quoteOrder } from "../services/catalogue";
 import { checkoutFor } from "../services/create-payment";
 import { allPayments, ownPayments, paymentDetail, paymentOwner } from "../services/payment-queries";
 import { roleOverview } from "../services/roles";
@@ -15,7 +18,8 @@ import { CheckoutPage } from "../views/checkout";
 import { HistoryPage, MessagePage, PaymentPage } from "../views/payments";
 import { render } from "../views/render";
 import { deps } from "./shared";
-import { presentAdmin, presentEvent, presentPayment, presentRefund, presentRoleChange } from "../services/present";
+import { presentAdmin, presentEvent, presentLineItem, presentPayment, presentProduct, presentRefund, presentRoleChange } from "../services/present";
+import { AdminProductPage, AdminProductsPage } from "../views/admin-catalogue";
 
 // The browser pages: server-rendered with hono/jsx (escaped by default), one stylesheet and one script served
 // as static assets (src/views/assets.ts). Every write goes through the JSON API from the page's script, so the
@@ -140,10 +144,33 @@ for (const mode of ["login", "signup"] as const) {
   });
 }
 
-pageRoutes.get("/checkout", (c) => {
+/** A refusal (a cart over the limit, a product that does not exist) becomes null; anything else still fails. */
+const unlessRefused = (e: unknown): null => {
+  if (e instanceof AppError && e.status < 500) return null;
+  throw e;
+};
+
+/** `?cart=price_a:2,price_b:1` (a "try again" link): quantities to start the cart with, malformed parts ignored. */
+function cartParam(raw: string | undefined): Record<string, number> {
+  const cart: Record<string, number> = {};
+  for (const part of (raw ?? "").slice(0, 1000).split(",").slice(0, MAX_ORDER_LINES)) {
+    const [id, qty] = part.split(":");
+    const n = Number(qty);
+    if (id && PRICE_ID_PATTERN.test(id) && Number.isInteger(n) && n >= 1 && n <= MAX_QUANTITY) cart[id] = n;
+  }
+  return cart;
+}
+
+pageRoutes.get("/checkout", async (c) => {
   const name = c.req.query("name")?.trim();
   const amount = c.req.query("amount")?.trim();
   const prefill = name && amount && name.length <= 40 && /^[0-9]{1,12}$/.test(amount) ? { name, amount } : null;
+  const products = (await listShopCatalogue(deps(c))).map((p) => presentProduct(p.product, p.prices));
+  // Only prices still on sale are carried over; the total shown is the server's price for them.
+  const sellable = new Set(products.flatMap((p) => p.prices.filter((x) => x.type === "one_time").map((x) => x.id)));
+  const cart = Object.fromEntries(Object.entries(cartParam(c.req.query("cart"))).filter(([id]) => sellable.has(id)));
+  const items = Object.entries(cart).map(([price_id, quantity]) => ({ price_id, quantity }));
+  const quote = items.length ? await quoteOrder(deps(c), items).catch(unlessRefused) : null;
   return render(
     c,
     <CheckoutPage
@@ -151,6 +178,10 @@ pageRoutes.get("/checkout", (c) => {
       admin={isAdmin(c)}
       sdkUrl={c.var.config.IAMPORT_SDK_URL}
       idempotencyKey={crypto.randomUUID()}
+      products={products}
+      cart={quote ? cart : {}}
+      quote={quote ? { amount: quote.amount, line_items: quote.lines.map(presentLineItem) } : null}
+      customAmounts={c.var.config.ALLOW_CUSTOM_AMOUNTS}
       prefill={prefill}
       sandbox={!!c.env.IAMPORT_SANDBOX}
     />,
@@ -170,7 +201,7 @@ pageRoutes.get("/payments", async (c) => {
     <HistoryPage
       user={c.var.user!}
       admin={isAdmin(c)}
-      items={rows.slice(0, PAGE_SIZE).map(presentPayment)}
+      items={rows.slice(0, PAGE_SIZE).map((p) => presentPayment(p, p.items))}
       status={status}
       olderHref={olderHref("/payments", { status }, rows)}
     />,
@@ -198,7 +229,7 @@ pageRoutes.get("/payments/:merchant_uid", async (c) => {
     <PaymentPage
       user={user}
       admin={isAdmin(c)}
-      payment={presentPayment(row)}
+      payment={presentPayment(row, detail.items)}
       events={detail.events.map(presentEvent)}
       refunds={detail.refunds.map(presentRefund)}
       hint={hint}
@@ -244,7 +275,7 @@ pageRoutes.get("/admin/payments/:merchant_uid", async (c) => {
     c,
     <AdminPaymentPage
       user={c.var.user!}
-      payment={presentPayment(detail.payment)}
+      payment={presentPayment(detail.payment, detail.items)}
       owner={owner}
       events={detail.events.map(presentEvent)}
       refunds={detail.refunds.map(presentRefund)}
@@ -262,4 +293,17 @@ pageRoutes.get("/admin/roles", async (c) => {
       changes={history.map(presentRoleChange)}
     />,
   );
+});
+
+pageRoutes.get("/admin/products", async (c) => {
+  const products = (await listAdminCatalogue(deps(c))).map((p) => presentProduct(p.product, p.prices));
+  return render(c, <AdminProductsPage user={c.var.user!} products={products} />);
+});
+
+pageRoutes.get("/admin/products/:id", async (c) => {
+  const id = c.req.param("id");
+  if (!PRODUCT_ID_PATTERN.test(id)) return notFoundPage(c, "product");
+  const found = await getProduct(deps(c), id).catch(unlessRefused);
+  if (!found) return notFoundPage(c, "product");
+  return render(c, <AdminProductPage user={c.var.user!} product={presentProduct(found.product, found.prices)} />);
 });

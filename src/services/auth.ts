@@ -2,7 +2,7 @@ import type { Config } from "../config";
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/client";
 import { users, type UserRow } from "../db/schema";
-import { findLiveSession, insertSession, revokeSession } from "../db/sessions";
+import { insertSession, revokeSession } from "../db/sessions";
 import { findUserByEmail } from "../db/users";
 import { AppError, conflict } from "../domain/errors";
 import { hashPassword, verifyPassword, type PasswordHash } from "../domain/password";
@@ -97,12 +97,6 @@ export async function login(deps: AuthDeps, input: { email: string; password: st
   const session = await issueSession(deps, user);
   await session.insert.run();
   return { user, token: session.token, expiresAt: session.expiresAt };
-}
-
-export async function authenticate(deps: Pick<AuthDeps, "db" | "now">, token: string) {
-  // Tokens we issue are 43 base64url characters; anything else cannot match and needs no query.
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  return findLiveSession(deps.db, await hashSessionToken(token), deps.now());
 }
 
 export const logout = (deps: Pick<AuthDeps, "db" | "now">, sessionId: string) =>

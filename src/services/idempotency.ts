@@ -57,7 +57,8 @@ export async function runIdempotently(
   work: () => Promise<StoredResponse>,
   opts: { storedByWork?: boolean } = {},
 ): Promise<StoredResponse> {
-  if (!key) return work();
+  // Awaited, not returned: workerd reports an already-rejected promise handed on this way as unhandled.
+  if (!key) return await work();
   const replay = await claimOrReplay(deps, key, await requestHash(...hashOf));
   if (replay) return replay;
   try {

@@ -1,6 +1,6 @@
 import { adminListPayments, findUserSummary, type AdminFilter } from "../db/admin";
 import type { Db } from "../db/client";
-import { listPayments, loadPaymentDetail, type ListFilter } from "../db/payments";
+import { listPaymentsWithItems, loadPaymentDetail, type ListFilter } from "../db/payments";
 import { notFound } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 
@@ -8,8 +8,11 @@ import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 
 type Reader = { db: Db };
 
-/** A page of the user's own payments, newest first (one more row than `limit` tells whether there is another). */
-export const ownPayments = (deps: Reader, f: ListFilter & { userId: string }) => listPayments(deps.db, f);
+/**
+ * A page of the user's own payments with their line items, newest first (one more row than `limit` tells whether
+ * there is another); one round trip.
+ */
+export const ownPayments = (deps: Reader, f: ListFilter & { userId: string }) => listPaymentsWithItems(deps.db, f);
 
 /** The payment with its timeline and refunds (one round trip), or undefined; malformed ids need no query. */
 export const paymentDetail = async (deps: Reader, merchantUid: string) =>

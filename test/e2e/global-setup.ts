@@ -17,7 +17,7 @@ declare module "vitest" {
 }
 
 // Starts pocketpay as `npm run dev` does (scripts/dev.mjs): D1 migrations for DB and SANDBOX_DB applied with
-// --persist-to, then `wrangler dev -c wrangler.toml -c sandbox/wrangler.toml`. Differences: a free port (and
+// --persist-to, the demo catalogue seeded, then `wrangler dev -c wrangler.toml -c sandbox/wrangler.toml`. Differences: a free port (and
 // inspector port), and a fresh temporary persist dir, so runs share no state with each other or with a developer's
 // own `npm run dev`. The server's output goes to test-artifacts/e2e-server.log.
 
@@ -84,6 +84,7 @@ export default async function setup(project: TestProject) {
     const persist = ["--persist-to", state];
     wrangler(["d1", "migrations", "apply", "DB", "--local", ...persist]);
     wrangler(["d1", "migrations", "apply", "SANDBOX_DB", "--local", "-c", "sandbox/wrangler.toml", ...persist]);
+    wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-catalogue.sql", ...persist]);
     // The administrator `npm run dev` provides, by the same code; the scenarios log in with its password.
     const admin = seedLocalAdmin({ persistTo: state });
     if (!admin.password) throw new Error("the local admin seed gave no password");

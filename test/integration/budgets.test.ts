@@ -5,6 +5,7 @@ import { countingD1, newUsage } from "../../src/lib/metrics";
 import { depsFor } from "../../src/services/deps";
 import { validatePayment } from "../../src/services/validate-payment";
 import { completePayment } from "../../src/services/complete-payment";
+import { oneOff, orderItems } from "../helpers/catalogue";
 import { call, signUp } from "../helpers/http";
 import { complete, createOrder, sendWebhook } from "../helpers/orders";
 import { pay } from "../helpers/sandbox";
@@ -14,19 +15,42 @@ import { waitForStatus } from "../helpers/wait";
 const roundTrips = (res: Response) => Number(res.headers.get("x-d1-round-trips"));
 
 describe("D1 round trips per request", () => {
-  it("creates an order in 2 (session + insert) and completes it in 2 (session + conditional update)", async () => {
+  it("creates a catalogue order in 2 (session + prices in one batch; order + lines) and completes it in 2", async () => {
     const buyer = await signUp();
-    const res = await call("POST", "/api/payments", { token: buyer.token, body: { name: "Tea", amount: 3_000 } });
+    const tea = await oneOff(3_000, "Tea");
+    const scone = await oneOff(2_500, "Scone");
+    const res = await orderItems(buyer, [
+      { price_id: tea.priceId, quantity: 2 },
+      { price_id: scone.priceId, quantity: 1 },
+    ]);
     expect(res.status).toBe(201);
     expect(roundTrips(res)).toBe(2);
-    const order = await res.json<{ merchant_uid: string }>();
-    const paid = await pay({ merchant_uid: order.merchant_uid, amount: 3_000, webhook: "none" });
+    const order = await res.json<{ merchant_uid: string; amount: number }>();
+    expect(order.amount).toBe(8_500);
+    const paid = await pay({ merchant_uid: order.merchant_uid, amount: 8_500, webhook: "none" });
     const done = await complete(buyer, order.merchant_uid, paid.imp_uid!);
     expect(done.status).toBe(202);
     expect(roundTrips(done)).toBe(2);
   });
 
-  it("answers the polled payment detail in 2 (session + one batch)", async () => {
+  it("creates a custom-amount order in 2 (session; insert)", async () => {
+    const buyer = await signUp();
+    const res = await call("POST", "/api/payments", { token: buyer.token, body: { name: "Tea", amount: 3_000 } });
+    expect(res.status).toBe(201);
+    expect(roundTrips(res)).toBe(2);
+  });
+
+  it("lists the public catalogue and quotes a cart in 1", async () => {
+    const tea = await oneOff(3_000, "Tea");
+    const list = await call("GET", "/api/products");
+    expect(list.status).toBe(200);
+    expect(roundTrips(list)).toBe(1);
+    const quote = await call("POST", "/api/payments/quote", { body: { items: [{ price_id: tea.priceId, quantity: 2 }] } });
+    expect(quote.status).toBe(200);
+    expect(roundTrips(quote)).toBe(1);
+  });
+
+  it("answers the polled payment detail, with its line items, in 2 (session + one batch)", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 3_100);
     const res = await call("GET", `/api/payments/${order.merchant_uid}`, { token: buyer.token });

@@ -151,3 +151,55 @@ describe("pages", () => {
     expect(api.headers.get("content-type")).toContain("application/json");
   });
 });
+
+describe("catalogue pages", () => {
+  it("show the shop's products from D1, with a cart prefilled from ?cart= and priced by the server", async () => {
+    const buyer = await signUp();
+    const { oneOff } = await import("../helpers/catalogue");
+    const tea = await oneOff(3_000, "Barley tea");
+    const res = await page(`/checkout?cart=${encodeURIComponent(`${tea.priceId}:2,price_nope:1,garbage`)}`, buyer);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Barley tea");
+    expect(html).toMatch(new RegExp(`id="q-${tea.priceId}"[^>]*value="2"`));
+    expect(html).toContain("Pay ₩6,000");
+    expect(html).toMatch(/<script src="\/assets\/catalogue\.js\?v=[^"]+" defer=""><\/script>/);
+    // The custom amount is offered as its own, labelled form only because this config allows it.
+    expect(html).toContain('id="custom-title">Custom amount</h2>');
+  });
+
+  it("escape product names and show line items on the result, history and admin pages", async () => {
+    const buyer = await signUp();
+    const { createCatalogueOrder, oneOff } = await import("../helpers/catalogue");
+    const { priceId, product } = await oneOff(1_500, `<img src=x onerror=alert(1)>`);
+    const order = await createCatalogueOrder(buyer, [{ price_id: priceId, quantity: 3 }]);
+    const admin = await adminUser();
+    const escaped = "&lt;img src=x onerror=alert(1)&gt;";
+    for (const [path, who] of [
+      ["/checkout", buyer],
+      ["/payments", buyer],
+      [`/payments/${order.merchant_uid}`, buyer],
+      [`/admin/payments/${order.merchant_uid}`, admin],
+      ["/admin/products", admin],
+      [`/admin/products/${product.id}`, admin],
+    ] as const) {
+      const res = await page(path, who);
+      expect(res.status, path).toBe(200);
+      const html = await res.text();
+      expect(html, path).toContain(escaped);
+      expect(html, path).not.toContain("<img src=x");
+    }
+    const result = await (await page(`/payments/${order.merchant_uid}`, buyer)).text();
+    expect(result).toMatch(/<td class="num">₩1,500<\/td><td class="num">3<\/td><td class="num">₩4,500<\/td>/);
+    const history = await (await page("/payments", buyer)).text();
+    expect(history).toContain(`${escaped} × 3`);
+  });
+
+  it("refuse the admin catalogue pages to buyers and answer an unknown product with 404", async () => {
+    const buyer = await signUp();
+    expect((await page("/admin/products", buyer)).status).toBe(403);
+    const admin = await adminUser();
+    expect((await page("/admin/products/prod_nope", admin)).status).toBe(404);
+    expect((await page("/admin/products/not-an-id", admin)).status).toBe(404);
+  });
+});
