@@ -4,7 +4,10 @@ import { clearErrors, showErrors } from "./form-errors";
 import { payMode, startPayment, type Checkout } from "./iamport";
 import { amount as won, t } from "./i18n";
 
-/** The shop's form (#checkout): one order per Idempotency-Key, then Iamport's window. */
+/**
+ * The custom-amount form (#checkout, shown only where the shop takes them): the buyer names the item and the
+ * amount; one order per Idempotency-Key, then Iamport's window. Catalogue orders go through the cart (./cart.ts).
+ */
 export function setUpCheckout() {
   const form = qs<HTMLFormElement>("#checkout");
   if (!form) return;
@@ -13,32 +16,21 @@ export function setUpCheckout() {
   const status = qs("[data-checkout-status]", form);
   let busy = false;
 
-  const order = () => {
-    const item = qs<HTMLInputElement>("input[name=item]:checked", form);
-    if (item && item.value !== "custom") {
-      return { name: item.getAttribute("data-name") ?? "", amount: Number(item.getAttribute("data-amount")) };
-    }
-    // Anything not numeric is sent as typed: the API's own validation names the problem beside the field.
-    return { name: field(form, "name")?.value ?? "", amount: typedAmount(field(form, "amount")?.value ?? "") };
-  };
+  // Anything not numeric is sent as typed: the API's own validation names the problem beside the field.
+  const order = () => ({ name: field(form, "name")?.value ?? "", amount: typedAmount(field(form, "amount")?.value ?? "") });
 
   const sync = () => {
-    const item = qs<HTMLInputElement>("input[name=item]:checked", form);
-    qs("#custom-fields", form)!.hidden = !!item && item.value !== "custom";
     if (busy) return;
     const { amount } = order();
     const payable = typeof amount === "number" && amount > 0;
     qs("[data-total]", form)!.textContent = payable ? won(amount) : "\u2014";
     button.textContent = payable ? t("client.payAmount", { amount: won(amount) }) : t("client.pay");
   };
-  form.addEventListener("change", sync);
   form.addEventListener("input", sync);
   sync();
 
   const hint = qs("[data-mode-hint]", form);
-  if (hint) {
-    hint.textContent = t(payMode() === "redirect" ? "client.hint.redirect" : "client.hint.popup");
-  }
+  if (hint) hint.textContent = t(payMode() === "redirect" ? "client.hint.redirect" : "client.hint.popup");
 
   // A page restored from the back/forward cache is a new form: it must not replay the last order.
   window.addEventListener("pageshow", (e) => {

@@ -17,6 +17,15 @@ export function clearErrors(form: HTMLFormElement) {
   }
 }
 
+/** A problem the page itself found (nothing was sent), at the top of the form, announced and focused. */
+export function showFormError(form: HTMLFormElement, text: string) {
+  const top = qs("[data-form-error]", form);
+  if (!top) return;
+  top.textContent = text;
+  top.hidden = false;
+  top.focus();
+}
+
 /**
  * Shows an API error on its form: each field's problem beside the field, in the page's language; anything else
  * at the top. `fieldForCode` places an error code that names no field beside the field it is about

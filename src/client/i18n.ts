@@ -34,13 +34,21 @@ export function t(key: MessageKey, params?: Params): string {
 }
 
 export const amount = (won: number) => formatAmount(locale(), won);
+export const number = formatNumber;
 
-/** The page's text for an API error code (the JSON `message` is English, for developers). */
+/**
+ * The page's text for an API error code (the JSON `message` is English, for developers). Amounts the error's
+ * details carry (`refundable_amount`, `min_amount`, …) fill the text's placeholders of the same name without the
+ * suffix ({refundable}, {min}), written the way this language writes won.
+ */
 export function errorText(err: ApiErrorBody, status: number): string {
   const key = `error.${err.code}`;
   if (!has(key)) return t("error.unknown", { status });
-  const refundable = err.details?.refundable_amount;
-  return t(key, typeof refundable === "number" ? { refundable: amount(refundable) } : {});
+  const params: Params = {};
+  for (const [name, value] of Object.entries(err.details ?? {})) {
+    if (name.endsWith("_amount") && typeof value === "number") params[name.slice(0, -"_amount".length)] = amount(value);
+  }
+  return t(key, params);
 }
 
 /** One field's problem in the page's language; `label` is the field's label as the page shows it. */

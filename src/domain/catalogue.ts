@@ -1,4 +1,5 @@
-import { AppError } from "./errors";
+import type { FieldIssue } from "../lib/field-issues";
+import { AppError, type ErrorCode } from "./errors";
 import { cutText } from "./text";
 
 // The catalogue's rules, pure: how an order's lines are priced from the server's own prices, and what Iamport is
@@ -56,27 +57,24 @@ export interface PricedOrder {
   name: string;
 }
 
-interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-const refuse = (code: string, problems: FieldProblem[]) =>
-  new AppError(400, code, problems.map((p) => `${p.field}: ${p.message}`).join("; "), { fields: problems });
+const refuse = (code: ErrorCode, problems: FieldIssue[], extra: Record<string, unknown> = {}) =>
+  new AppError(400, code, problems.map((p) => `${p.field}: ${p.message}`).join("; "), { fields: problems, ...extra });
 
 /**
  * Prices the requested items from the catalogue's rows. Unknown, inactive and recurring prices are refused by
  * field (items.N.price_id); so is a total outside [MIN_ORDER_AMOUNT, maxAmount], before anyone calls Iamport.
  */
 export function priceOrder(items: RequestedItem[], found: ReadonlyMap<string, SellablePrice>, maxAmount: number): PricedOrder {
-  const unavailable: FieldProblem[] = [];
+  const unavailable: FieldIssue[] = [];
   const lines: OrderLine[] = [];
   items.forEach((item, i) => {
     const field = `items.${i}.price_id`;
     const price = found.get(item.price_id);
-    if (!price) unavailable.push({ field, message: "is not a price in this shop's catalogue" });
-    else if (!price.active || !price.productActive) unavailable.push({ field, message: "is no longer on sale" });
-    else if (price.interval !== null) unavailable.push({ field, message: "is a recurring price; subscribe to it instead of ordering it" });
+    if (!price) unavailable.push({ field, code: "not_in_catalogue", message: "is not a price in this shop's catalogue" });
+    else if (!price.active || !price.productActive) unavailable.push({ field, code: "not_on_sale", message: "is no longer on sale" });
+    else if (price.interval !== null) {
+      unavailable.push({ field, code: "recurring_price", message: "is a recurring price; subscribe to it instead of ordering it" });
+    }
     else {
       lines.push({
         priceId: price.id,
@@ -91,11 +89,15 @@ export function priceOrder(items: RequestedItem[], found: ReadonlyMap<string, Se
   });
   if (unavailable.length > 0) throw refuse("price_unavailable", unavailable);
   const amount = lines.reduce((sum, l) => sum + l.amount, 0);
+  // The range travels with the refusal so a page can say it in the buyer's words and currency format.
+  const range = { amount, min_amount: MIN_ORDER_AMOUNT, max_amount: maxAmount };
   if (amount < MIN_ORDER_AMOUNT) {
-    throw refuse("amount_out_of_range", [{ field: "items", message: `the total ₩${amount} is below the minimum of ₩${MIN_ORDER_AMOUNT}` }]);
+    const message = `the total ₩${amount} is below the minimum of ₩${MIN_ORDER_AMOUNT}`;
+    throw refuse("amount_out_of_range", [{ field: "items", code: "too_small", min: MIN_ORDER_AMOUNT, message }], range);
   }
   if (amount > maxAmount) {
-    throw refuse("amount_out_of_range", [{ field: "items", message: `the total ₩${amount} is over the limit of ₩${maxAmount}` }]);
+    const message = `the total ₩${amount} is over the limit of ₩${maxAmount}`;
+    throw refuse("amount_out_of_range", [{ field: "items", code: "too_large", max: maxAmount, message }], range);
   }
   return { lines, amount, name: orderName(lines) };
 }

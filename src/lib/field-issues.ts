@@ -30,6 +30,12 @@ export const FIELD_ISSUE_CODES = [
   "too_simple",
   "unsafe_character",
   "unknown_field",
+  "duplicate",
+  "taken",
+  "not_in_catalogue",
+  "not_on_sale",
+  "recurring_price",
+  "immutable",
   "invalid",
 ] as const;
 export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];

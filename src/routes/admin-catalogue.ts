@@ -43,7 +43,14 @@ const PriceBody = z.strictObject({
     })
     .superRefine((r, ctx) => {
       const max = MAX_INTERVAL_COUNT[r.interval];
-      if (r.interval_count > max) ctx.addIssue({ code: "custom", path: ["interval_count"], message: `must be at most ${max} for ${r.interval}ly prices` });
+      if (r.interval_count > max) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["interval_count"],
+          message: `must be at most ${max} for ${r.interval}ly prices`,
+          params: { code: "too_large", max },
+        });
+      }
     })
     .nullable()
     .optional(),
@@ -82,7 +89,7 @@ async function pricePatch(c: Context<AppEnv>) {
   if (terms.length > 0) {
     const message = "never changes: POST a new price to the product with `replaces` set to this price's id";
     throw badRequest("price_immutable", terms.map((t) => `${t}: ${message}`).join("; "), {
-      fields: terms.map((field) => ({ field, message })),
+      fields: terms.map((field) => ({ field, code: "immutable", message })),
     });
   }
   return parseWith(PricePatch, body);

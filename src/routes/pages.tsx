@@ -4,8 +4,8 @@ import { createMiddleware } from "hono/factory";
 import { PAYMENT_STATUSES, type PaymentStatus } from "../domain/payment-state";
 import { i18nOf } from "../middleware/locale";
 import { isAdmin, loadSession } from "../middleware/session";
-import { AppError } from "../domain/errors";
 import { MAX_ORDER_LINES, MAX_QUANTITY, PRICE_ID_PATTERN, PRODUCT_ID_PATTERN } from "../domain/catalogue";
+import { AppError } from "../domain/errors";
 import { getProduct, listAdminCatalogue, listShopCatalogue, quoteOrder } from "../services/catalogue";
 import { checkoutFor } from "../services/create-payment";
 import { allPayments, ownPayments, paymentDetail, paymentOwner } from "../services/payment-queries";
@@ -73,11 +73,11 @@ const pageHeaders = () =>
     setPageHeaders(c);
   });
 
-export function notFoundPage(c: Context<AppEnv>, what = "page") {
+export function notFoundPage(c: Context<AppEnv>, what: "page" | "payment" | "product" = "page") {
   setPageHeaders(c);
   const { t } = i18nOf(c);
   const user = c.var.user ?? null;
-  const page = what === "payment" ? "payment" : "page";
+  const page = what;
   return render(
     c,
     <MessagePage user={user} admin={isAdmin(c)} title={t(`notFound.${page}.title`)} message={t(`notFound.${page}.message`)} />,

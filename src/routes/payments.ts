@@ -37,7 +37,9 @@ const Items = z
   .superRefine((items, ctx) => {
     const seen = new Set<string>();
     items.forEach((item, i) => {
-      if (seen.has(item.price_id)) ctx.addIssue({ code: "custom", path: [i, "price_id"], message: "appears twice; set its quantity instead" });
+      if (seen.has(item.price_id)) {
+        ctx.addIssue({ code: "custom", path: [i, "price_id"], message: "appears twice; set its quantity instead", params: { code: "duplicate" } });
+      }
       seen.add(item.price_id);
     });
   });

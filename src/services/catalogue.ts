@@ -37,13 +37,16 @@ export interface ProductInput {
 
 const newId = (deps: Deps, prefix: "prod" | "price") => `${prefix}_${toHex(deps.randomBytes(12))}`;
 
-const slugTaken = () => conflict("slug_taken", "slug: another product already uses this slug.", { fields: [{ field: "slug", message: "is taken" }] });
+const slugTaken = () =>
+  conflict("slug_taken", "slug: another product already uses this slug.", {
+    fields: [{ field: "slug", code: "taken", message: "is taken" }],
+  });
 
 function refuseOverLimit(deps: Deps, amount: number, field: string) {
   const max = deps.config.MAX_PAYMENT_AMOUNT;
   if (amount > max) {
     throw new AppError(400, "invalid_request", `${field}: must be at most ${max} (MAX_PAYMENT_AMOUNT)`, {
-      fields: [{ field, message: `must be at most ${max}` }],
+      fields: [{ field, code: "too_large", max, message: `must be at most ${max}` }],
     });
   }
 }
@@ -149,7 +152,7 @@ export async function addPrice(
   } catch (e) {
     if (isLostRace(e)) {
       throw conflict("price_not_replaceable", "replaces: is not an active price of this product.", {
-        fields: [{ field: "replaces", message: "is not an active price of this product" }],
+        fields: [{ field: "replaces", code: "not_on_sale", message: "is not an active price of this product" }],
       });
     }
     throw e;

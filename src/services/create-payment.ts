@@ -46,7 +46,7 @@ export const customAmountsDisabled = () =>
     400,
     "custom_amount_disabled",
     "items: is required. This shop sells from its catalogue: send {items: [{price_id, quantity}]}.",
-    { fields: [{ field: "items", message: "is required" }] },
+    { fields: [{ field: "items", code: "required", message: "is required" }] },
   );
 
 /** Who is ordering, and the catalogue's rows for the prices the order names. */

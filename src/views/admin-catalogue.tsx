@@ -1,45 +1,63 @@
 /** @jsxImportSource hono/jsx */
 import type { UserRow } from "../db/schema";
 import { MAX_TRIAL_DAYS } from "../domain/catalogue";
+import type { I18n } from "../i18n";
 import type { presentPrice, presentProduct } from "../services/present";
-import { krw } from "./format";
+import { useI18n } from "./i18n";
 import { Field, FormError, Layout } from "./layout";
 import { When } from "./payment-parts";
+
+// The admin's catalogue pages. Their forms send JSON to /api/admin/products and /api/admin/prices through the page
+// script (src/client/admin-catalogue.ts) exactly as typed, so the API's own validation names any problem beside
+// its field. Product names and labels are the shop's data, shown as the admin wrote them in every language.
 
 type ProductJson = ReturnType<typeof presentProduct>;
 type PriceJson = ReturnType<typeof presentPrice>;
 
-/** "₩9,900 / month", "₩99,000 every 3 months", "₩4,500". */
-export function billing(p: PriceJson): string {
-  if (!p.recurring) return krw(p.amount);
+/** "월 9,900원" / "₩9,900 / month", "3개월마다 99,000원" / "₩99,000 every 3 months", or the amount of a one-off price. */
+export function billing({ t, amount, number }: I18n, p: PriceJson): string {
+  if (!p.recurring) return amount(p.amount);
   const { interval, interval_count: n } = p.recurring;
-  return n === 1 ? `${krw(p.amount)} / ${interval}` : `${krw(p.amount)} every ${n} ${interval}s`;
+  const won = amount(p.amount);
+  if (n === 1) return t(interval === "month" ? "price.month" : "price.year", { amount: won });
+  return t(interval === "month" ? "price.months" : "price.years", { amount: won, count: number(n) });
 }
 
-const trial = (p: PriceJson) => (p.recurring && p.recurring.trial_days > 0 ? `${p.recurring.trial_days}-day trial` : "");
+const priceName = (i18n: I18n, p: PriceJson) => (p.label ? `${billing(i18n, p)} (${p.label})` : billing(i18n, p));
+
+function kind(i18n: I18n, p: PriceJson): string {
+  if (!p.recurring) return i18n.t("price.oneOff");
+  const trial = p.recurring.trial_days > 0 ? i18n.t("price.trial", { days: i18n.number(p.recurring.trial_days) }) : "";
+  return [i18n.t("price.plan"), trial].filter(Boolean).join(", ");
+}
 
 /** The admin's two areas, payments and the catalogue. */
 export function AdminTabs(p: { current: "payments" | "products" }) {
+  const { t } = useI18n();
   return (
-    <nav class="tabs" aria-label="Admin">
+    <nav class="tabs" aria-label={t("admin.tabs")}>
       <a href="/admin/payments" aria-current={p.current === "payments" ? "page" : undefined}>
-        Payments
+        {t("admin.tabs.payments")}
       </a>
       <a href="/admin/products" aria-current={p.current === "products" ? "page" : undefined}>
-        Products
+        {t("admin.tabs.products")}
       </a>
     </nav>
   );
 }
 
-const Status = (p: { active: boolean }) => <span class={`badge ${p.active ? "paid" : "cancelled"}`}>{p.active ? "On sale" : "Not sold"}</span>;
+function OnSale(p: { active: boolean }) {
+  const { t } = useI18n();
+  return <span class={`badge ${p.active ? "paid" : "cancelled"}`}>{t(p.active ? "admin.products.onSale" : "admin.products.notSold")}</span>;
+}
 
 function Textarea(p: { name: string; label: string; value: string; hint?: string }) {
   const id = `f-${p.name}`;
+  const described = [p.hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(" ");
   return (
     <div class="field">
       <label for={id}>{p.label}</label>
-      <textarea id={id} name={p.name} rows={3} aria-describedby={`${id}-hint ${id}-error`}>
+      <textarea id={id} name={p.name} rows={3} aria-describedby={described}>
         {p.value}
       </textarea>
       {p.hint ? (
@@ -53,22 +71,24 @@ function Textarea(p: { name: string; label: string; value: string; hint?: string
 }
 
 export function AdminProductsPage(v: { user: UserRow; products: ProductJson[] }) {
+  const i18n = useI18n();
+  const { t } = i18n;
   return (
-    <Layout title="Products" user={v.user} admin nav="admin" wide scripts={["catalogue.js"]}>
+    <Layout title={t("admin.products.title")} user={v.user} admin nav="admin" wide>
       <AdminTabs current="products" />
-      <h1>Products</h1>
-      <p class="lead">What the shop sells and for how much. Buyers see products on sale with their prices on sale.</p>
+      <h1>{t("admin.products.title")}</h1>
+      <p class="lead">{t("admin.products.lead")}</p>
       {v.products.length === 0 ? (
-        <p class="empty">No products yet. Add the first one below.</p>
+        <p class="empty">{t("admin.products.empty")}</p>
       ) : (
-        <div class="table-wrap" role="region" aria-label="Products" tabindex={0}>
+        <div class="table-wrap" role="region" aria-label={t("admin.products.region")} tabindex={0}>
           <table>
             <thead>
               <tr>
-                <th scope="col">Product</th>
-                <th scope="col">Slug</th>
-                <th scope="col">Prices on sale</th>
-                <th scope="col">Status</th>
+                <th scope="col">{t("admin.products.col.product")}</th>
+                <th scope="col">{t("admin.products.col.slug")}</th>
+                <th scope="col">{t("admin.products.col.prices")}</th>
+                <th scope="col">{t("admin.products.col.status")}</th>
               </tr>
             </thead>
             <tbody>
@@ -81,11 +101,11 @@ export function AdminProductsPage(v: { user: UserRow; products: ProductJson[] })
                   <td>
                     {p.prices
                       .filter((x) => x.active)
-                      .map((x) => (x.label ? `${billing(x)} (${x.label})` : billing(x)))
+                      .map((x) => priceName(i18n, x))
                       .join(" · ") || "—"}
                   </td>
                   <td>
-                    <Status active={p.active} />
+                    <OnSale active={p.active} />
                   </td>
                 </tr>
               ))}
@@ -94,16 +114,22 @@ export function AdminProductsPage(v: { user: UserRow; products: ProductJson[] })
         </div>
       )}
       <section class="card" aria-labelledby="new-product-title">
-        <h2 id="new-product-title">New product</h2>
+        <h2 id="new-product-title">{t("admin.products.newTitle")}</h2>
         <form data-product-create novalidate>
           <FormError />
-          <Field name="name" label="Name" maxlength={80} hint="Shown to buyers and, cut to fit, in Iamport's payment window." required />
-          <Field name="slug" label="Slug" maxlength={64} hint="Lowercase letters, digits and hyphens, e.g. gift-box. Unique." required />
-          <Textarea name="description" label="Description" value="" hint="Optional." />
-          <Field name="prices.0.amount" label="Price (₩)" inputmode="numeric" hint="Optional: a one-off price to start with. More prices can be added after." />
-          <Field name="prices.0.label" label="Price label" maxlength={40} hint="Optional, e.g. Large." />
+          <Field name="name" label={t("admin.products.name")} maxlength={80} hint={t("admin.products.name.hint")} required />
+          <Field name="slug" label={t("admin.products.slug")} maxlength={64} autocomplete="off" hint={t("admin.products.slug.hint")} required />
+          <Textarea name="description" label={t("admin.products.description")} value="" hint={t("admin.products.description.hint")} />
+          <Field
+            name="prices.0.amount"
+            label={t("admin.products.firstPrice")}
+            inputmode="numeric"
+            autocomplete="off"
+            hint={t("admin.products.firstPrice.hint")}
+          />
+          <Field name="prices.0.label" label={t("admin.products.firstLabel")} maxlength={40} hint={t("admin.products.firstLabel.hint")} />
           <button type="submit" class="primary">
-            Create product
+            {t("admin.products.create")}
           </button>
         </form>
       </section>
@@ -111,78 +137,92 @@ export function AdminProductsPage(v: { user: UserRow; products: ProductJson[] })
   );
 }
 
+/** One price's row: its terms, and the ways to change it (a new amount, or whether it is sold). */
+function PriceRow(v: { product: ProductJson; price: PriceJson }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const x = v.price;
+  const name = priceName(i18n, x);
+  return (
+    <tr>
+      <td class="num">{billing(i18n, x)}</td>
+      <td>{x.label ?? "—"}</td>
+      <td>{kind(i18n, x)}</td>
+      <td>
+        <OnSale active={x.active} />
+      </td>
+      <td>
+        <When at={x.created_at} />
+      </td>
+      <td>
+        {x.active ? (
+          <div class="row-actions">
+            <form
+              class="inline"
+              data-price-replace={x.id}
+              data-product={v.product.id}
+              data-terms={JSON.stringify({ label: x.label, recurring: x.recurring })}
+              novalidate
+            >
+              <label class="visually-hidden" for={`replace-${x.id}`}>
+                {t("admin.product.newAmountFor", { price: name })}
+              </label>
+              <input id={`replace-${x.id}`} name="amount" type="text" inputmode="numeric" autocomplete="off" size={9} />
+              <button type="submit">{t("admin.product.changeAmount")}</button>
+              <p class="field-error" data-error-for="amount" data-label={t("admin.product.newAmount")} hidden></p>
+              <FormError />
+            </form>
+            <button type="button" class="danger" data-price-active={x.id} data-active="false" aria-label={t("admin.product.stopSellingLabel", { price: name })}>
+              {t("admin.product.stopSelling")}
+            </button>
+          </div>
+        ) : (
+          <button type="button" data-price-active={x.id} data-active="true" aria-label={t("admin.product.sellAgainLabel", { price: name })}>
+            {t("admin.product.sellAgain")}
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
 export function AdminProductPage(v: { user: UserRow; product: ProductJson }) {
+  const i18n = useI18n();
+  const { t } = i18n;
   const p = v.product;
   return (
-    <Layout title={p.name} user={v.user} admin nav="admin" wide scripts={["catalogue.js"]}>
+    <Layout title={p.name} user={v.user} admin nav="admin" wide>
       <AdminTabs current="products" />
       <p>
-        <a href="/admin/products">← Products</a>
+        <a href="/admin/products">{t("admin.product.back")}</a>
       </p>
       <h1>
-        {p.name} <Status active={p.active} />
+        {p.name} <OnSale active={p.active} />
       </h1>
       <section class="card" aria-labelledby="prices-title">
-        <h2 id="prices-title">Prices</h2>
-        <p class="muted">
-          A price never changes once it exists: orders and subscriptions keep the price they were made with. Changing an
-          amount makes a new price and stops selling the old one.
-        </p>
-        <p class="field-error" role="status" aria-live="polite" data-prices-status></p>
+        <h2 id="prices-title">{t("admin.product.pricesTitle")}</h2>
+        <p class="muted">{t("admin.product.pricesNote")}</p>
+        <p role="status" aria-live="polite" data-prices-status></p>
         {p.prices.length === 0 ? (
-          <p class="empty">No prices yet: buyers cannot order this product.</p>
+          <p class="empty">{t("admin.product.noPrices")}</p>
         ) : (
-          <div class="table-wrap" role="region" aria-label="Prices" tabindex={0}>
+          <div class="table-wrap" role="region" aria-label={t("admin.product.pricesRegion")} tabindex={0}>
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Price</th>
-                  <th scope="col">Label</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Change</th>
+                  <th scope="col" class="num">
+                    {t("admin.product.col.price")}
+                  </th>
+                  <th scope="col">{t("admin.product.col.label")}</th>
+                  <th scope="col">{t("admin.product.col.kind")}</th>
+                  <th scope="col">{t("admin.product.col.status")}</th>
+                  <th scope="col">{t("admin.product.col.created")}</th>
+                  <th scope="col">{t("admin.product.col.change")}</th>
                 </tr>
               </thead>
               <tbody>
                 {p.prices.map((x) => (
-                  <tr>
-                    <td class="num">{billing(x)}</td>
-                    <td>{x.label ?? "—"}</td>
-                    <td>{x.recurring ? ["Subscription plan", trial(x)].filter(Boolean).join(", ") : "One-off"}</td>
-                    <td>
-                      <Status active={x.active} />
-                    </td>
-                    <td>
-                      <When at={x.created_at} />
-                    </td>
-                    <td>
-                      {x.active ? (
-                        <div class="row-actions">
-                          <form
-                            class="inline"
-                            data-price-replace={x.id}
-                            data-product={p.id}
-                            data-terms={JSON.stringify({ label: x.label, recurring: x.recurring })}
-                            novalidate
-                          >
-                            <label class="visually-hidden" for={`replace-${x.id}`}>{`New amount for ${billing(x)} (₩)`}</label>
-                            <input id={`replace-${x.id}`} name="amount" type="text" inputmode="numeric" size={9} placeholder="New ₩" />
-                            <button type="submit">Change amount</button>
-                            <p class="field-error" data-error-for="amount" data-label="New amount" hidden></p>
-                            <div class="form-error" role="alert" tabindex={-1} data-form-error hidden></div>
-                          </form>
-                          <button type="button" class="danger" data-price-active={x.id} data-active="false">
-                            Stop selling
-                          </button>
-                        </div>
-                      ) : (
-                        <button type="button" data-price-active={x.id} data-active="true">
-                          Sell again
-                        </button>
-                      )}
-                    </td>
-                  </tr>
+                  <PriceRow product={p} price={x} />
                 ))}
               </tbody>
             </table>
@@ -190,41 +230,53 @@ export function AdminProductPage(v: { user: UserRow; product: ProductJson }) {
         )}
       </section>
       <section class="card" aria-labelledby="add-price-title">
-        <h2 id="add-price-title">Add a price</h2>
+        <h2 id="add-price-title">{t("admin.product.addTitle")}</h2>
         <form data-price-add={p.id} novalidate>
           <FormError />
-          <Field name="amount" label="Amount (₩)" inputmode="numeric" hint="Whole won." required />
-          <Field name="label" label="Label" maxlength={40} hint="Optional, e.g. Large or Monthly." />
+          <Field name="amount" label={t("admin.product.amount")} inputmode="numeric" autocomplete="off" hint={t("admin.product.amount.hint")} required />
+          <Field name="label" label={t("admin.product.label")} maxlength={40} hint={t("admin.product.label.hint")} />
           <div class="field">
-            <label for="f-billing">Billing</label>
+            <label for="f-billing">{t("admin.product.billing")}</label>
             <select id="f-billing" name="recurring.interval">
-              <option value="">One-off</option>
-              <option value="month">Every month(s) — a subscription plan</option>
-              <option value="year">Every year(s) — a subscription plan</option>
+              <option value="">{t("admin.product.billing.once")}</option>
+              <option value="month">{t("admin.product.billing.month")}</option>
+              <option value="year">{t("admin.product.billing.year")}</option>
             </select>
           </div>
           <div data-recurring-fields hidden>
-            <Field name="recurring.interval_count" label="Every how many months or years" value="1" inputmode="numeric" hint="At most 36 months or 3 years." />
-            <Field name="recurring.trial_days" label="Trial days" value="0" inputmode="numeric" hint={`0 to ${MAX_TRIAL_DAYS}.`} />
+            <Field
+              name="recurring.interval_count"
+              label={t("admin.product.intervalCount")}
+              value="1"
+              inputmode="numeric"
+              hint={t("admin.product.intervalCount.hint")}
+            />
+            <Field
+              name="recurring.trial_days"
+              label={t("admin.product.trialDays")}
+              value="0"
+              inputmode="numeric"
+              hint={t("admin.product.trialDays.hint", { max: i18n.number(MAX_TRIAL_DAYS) })}
+            />
           </div>
           <button type="submit" class="primary">
-            Add price
+            {t("admin.product.addPrice")}
           </button>
         </form>
       </section>
       <section class="card" aria-labelledby="edit-product-title">
-        <h2 id="edit-product-title">Product details</h2>
+        <h2 id="edit-product-title">{t("admin.product.detailsTitle")}</h2>
         <form data-product-edit={p.id} novalidate>
           <FormError />
-          <Field name="name" label="Name" value={p.name} maxlength={80} hint="Orders already made keep the name they were made with." required />
-          <Field name="slug" label="Slug" value={p.slug} maxlength={64} required />
-          <Textarea name="description" label="Description" value={p.description} />
+          <Field name="name" label={t("admin.products.name")} value={p.name} maxlength={80} hint={t("admin.product.name.hint")} required />
+          <Field name="slug" label={t("admin.products.slug")} value={p.slug} maxlength={64} autocomplete="off" hint={t("admin.products.slug.hint")} required />
+          <Textarea name="description" label={t("admin.products.description")} value={p.description} hint={t("admin.products.description.hint")} />
           <div class="field check">
             <input id="f-active" name="active" type="checkbox" checked={p.active} />
-            <label for="f-active">On sale (shown in the shop)</label>
+            <label for="f-active">{t("admin.product.active")}</label>
           </div>
           <button type="submit" class="primary">
-            Save
+            {t("admin.product.save")}
           </button>
         </form>
       </section>

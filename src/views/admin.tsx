@@ -1,7 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import type { UserRow } from "../db/schema";
+import { AdminTabs } from "./admin-catalogue";
 import { useI18n } from "./i18n";
 import { Layout } from "./layout";
+import { KindBadge, LineItems } from "./line-items";
 import { RefundSlot } from "./refund";
 import { Badge, Pager, Refunds, StatusSelect, Summary, Timeline, When, type EventJson, type PaymentJson, type RefundJson } from "./payment-parts";
 
@@ -22,6 +24,7 @@ export function AdminListPage(v: { user: UserRow; rows: AdminRow[]; filters: Adm
   const filtered = !!(f.status || f.email || f.merchant_uid);
   return (
     <Layout title={t("admin.list.title")} user={v.user} admin nav="admin" wide>
+      <AdminTabs current="payments" />
       <h1>{t("admin.list.title")}</h1>
       <p class="lead">{t("admin.list.lead")}</p>
       <p>
@@ -69,7 +72,9 @@ export function AdminListPage(v: { user: UserRow; rows: AdminRow[]; filters: Adm
                     <a href={`/admin/payments/${r.payment.merchant_uid}`}>{r.payment.merchant_uid}</a>
                   </td>
                   <td>{r.email}</td>
-                  <td>{r.payment.name}</td>
+                  <td>
+                    {r.payment.name} <KindBadge payment={r.payment} />
+                  </td>
                   <td class="num">{amount(r.payment.amount)}</td>
                   <td>
                     <Badge status={r.payment.status} />
@@ -95,11 +100,13 @@ export function AdminPaymentPage(v: {
   const { t } = useI18n();
   return (
     <Layout title={t("admin.payment.title", { merchantUid: v.payment.merchant_uid })} user={v.user} admin nav="admin" wide>
+      <AdminTabs current="payments" />
       <p>
         <a href="/admin/payments">{t("admin.payment.back")}</a>
       </p>
       <section class="card" aria-labelledby="admin-payment-title">
         <h1 id="admin-payment-title">{v.payment.name}</h1>
+        <LineItems payment={v.payment} />
         <Summary payment={v.payment} owner={v.owner} />
       </section>
       <RefundSlot payment={v.payment} />

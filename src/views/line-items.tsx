@@ -1,37 +1,46 @@
 /** @jsxImportSource hono/jsx */
-import { krw } from "./format";
+import { useI18n } from "./i18n";
 import type { PaymentJson } from "./payment-parts";
 
 type LineJson = NonNullable<PaymentJson["line_items"]>[number];
 
+// Product names and price labels are the shop's own data (as an admin typed them), shown as they are in every
+// language; only the words around them come from the catalogue.
 const lineName = (l: LineJson) => (l.label ? `${l.name} (${l.label})` : l.name);
+
+/** The badge that says a buyer named this amount (ALLOW_CUSTOM_AMOUNTS), wherever an order is shown. */
+export function KindBadge(p: { payment: PaymentJson }) {
+  const { t } = useI18n();
+  return p.payment.kind === "custom_amount" ? <span class="badge kind">{t("kind.custom_amount")}</span> : null;
+}
 
 /** What a catalogue order was made of, as it was when it was made (snapshots, never today's catalogue). */
 export function LineItems(p: { payment: PaymentJson }) {
+  const { t, amount, number } = useI18n();
   const lines = p.payment.line_items ?? [];
   if (p.payment.kind === "custom_amount") {
     return (
       <p class="muted kind-note">
-        <span class="badge kind">Custom amount</span> The buyer named this amount; it is not priced from the catalogue.
+        <KindBadge payment={p.payment} /> {t("kind.customNote")}
       </p>
     );
   }
   if (lines.length === 0) return null;
   return (
-    <div class="table-wrap line-items" role="region" aria-label="Items in this order" tabindex={0}>
+    <div class="table-wrap line-items" role="region" aria-label={t("lineItems.title")} tabindex={0}>
       <table>
-        <caption class="visually-hidden">Items in this order</caption>
+        <caption class="visually-hidden">{t("lineItems.title")}</caption>
         <thead>
           <tr>
-            <th scope="col">Item</th>
+            <th scope="col">{t("lineItems.item")}</th>
             <th scope="col" class="num">
-              Unit price
+              {t("lineItems.unitPrice")}
             </th>
             <th scope="col" class="num">
-              Qty
+              {t("lineItems.quantity")}
             </th>
             <th scope="col" class="num">
-              Amount
+              {t("lineItems.amount")}
             </th>
           </tr>
         </thead>
@@ -39,18 +48,18 @@ export function LineItems(p: { payment: PaymentJson }) {
           {lines.map((l) => (
             <tr>
               <td>{lineName(l)}</td>
-              <td class="num">{krw(l.unit_amount)}</td>
-              <td class="num">{String(l.quantity)}</td>
-              <td class="num">{krw(l.amount)}</td>
+              <td class="num">{amount(l.unit_amount)}</td>
+              <td class="num">{number(l.quantity)}</td>
+              <td class="num">{amount(l.amount)}</td>
             </tr>
           ))}
         </tbody>
         <tfoot>
           <tr>
             <th scope="row" colspan={3}>
-              Total
+              {t("lineItems.total")}
             </th>
-            <td class="num amount">{krw(p.payment.amount)}</td>
+            <td class="num amount">{amount(p.payment.amount)}</td>
           </tr>
         </tfoot>
       </table>
@@ -58,12 +67,19 @@ export function LineItems(p: { payment: PaymentJson }) {
   );
 }
 
-/** One line per order in a list: "Americano × 2, Cheesecake × 1". */
+/** One line per order in a list: "아메리카노 × 2, 선물 상자 × 1", or the custom-amount badge. */
 export function LineSummary(p: { payment: PaymentJson }) {
+  const { t, number } = useI18n();
   const lines = p.payment.line_items ?? [];
-  if (p.payment.kind === "custom_amount") return <span class="lines muted">Custom amount</span>;
+  if (p.payment.kind === "custom_amount") {
+    return (
+      <span class="lines">
+        <KindBadge payment={p.payment} />
+      </span>
+    );
+  }
   if (lines.length === 0) return null;
-  return <span class="lines muted">{lines.map((l) => `${lineName(l)} × ${l.quantity}`).join(", ")}</span>;
+  return <span class="lines muted">{lines.map((l) => t("client.line", { name: lineName(l), quantity: number(l.quantity) })).join(", ")}</span>;
 }
 
 /** Where "Try again" goes: the same cart for a catalogue order, the same name and amount for a custom one. */

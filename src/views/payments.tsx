@@ -4,6 +4,7 @@ import type { I18n } from "../i18n";
 import { methodLabel } from "./format";
 import { useI18n } from "./i18n";
 import { Layout } from "./layout";
+import { LineItems, LineSummary, retryHref } from "./line-items";
 import { Badge, Pager, Refunds, StatusSelect, Summary, Timeline, When, type EventJson, type PaymentJson, type RefundJson } from "./payment-parts";
 
 export function HistoryPage(v: {
@@ -34,6 +35,7 @@ export function HistoryPage(v: {
               <a href={`/payments/${p.merchant_uid}`}>
                 <span class="name">{p.name}</span>
                 <span class="amount">{amount(p.amount)}</span>
+                <LineSummary payment={p} />
                 <When at={p.created_at} />
                 <Badge status={p.status} />
               </a>
@@ -144,7 +146,7 @@ export function PaymentPage(v: PaymentPageView) {
   const p = v.payment;
   const o = outcomeOf(i18n, p, v.hint);
   const payable = o.payable && v.checkout !== null;
-  const retry = `/checkout?${new URLSearchParams({ name: p.name, amount: String(p.amount) })}`;
+  const retry = retryHref(p);
   return (
     <Layout title={o.title} user={v.user} admin={v.admin} nav="history" sdkUrl={payable ? v.sdkUrl : undefined}>
       <p>
@@ -199,6 +201,7 @@ export function PaymentPage(v: PaymentPageView) {
           </div>
         ) : null}
         <p role="status" aria-live="polite" data-live></p>
+        <LineItems payment={p} />
         <Summary payment={p} />
       </section>
       <Timeline payment={p} events={v.events} />

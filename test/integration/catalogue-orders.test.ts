@@ -67,7 +67,7 @@ describe("POST /api/payments {items}", () => {
     watchIamport();
     const res = await call("POST", "/api/payments", { token: buyer.token, body: { items: [{ price_id: coffee, quantity: 1 }], ...extra } });
     const error = await expectError(res, 400, "invalid_request");
-    expect(error.details.fields).toContainEqual({ field, message: "is not a field of this request" });
+    expect(error.details.fields).toContainEqual({ field, code: "unknown_field", message: "is not a field of this request" });
     expect(await ordersOf(buyer.user.id)).toBe(0);
     expect(iamportCalls).toEqual([]);
   });
@@ -83,7 +83,7 @@ describe("POST /api/payments {items}", () => {
     watchIamport();
     const res = await orderItems(buyer, [{ price_id: coffee, quantity: 1, ...extra } as any]);
     const error = await expectError(res, 400, "invalid_request");
-    expect(error.details.fields).toContainEqual({ field, message: "is not a field of this request" });
+    expect(error.details.fields).toContainEqual({ field, code: "unknown_field", message: "is not a field of this request" });
     expect(await ordersOf(buyer.user.id)).toBe(0);
     expect(iamportCalls).toEqual([]);
   });
@@ -97,7 +97,7 @@ describe("POST /api/payments {items}", () => {
       400,
       "price_unavailable",
     );
-    expect(error.details.fields).toEqual([{ field: "items.1.price_id", message: "is not a price in this shop's catalogue" }]);
+    expect(error.details.fields).toEqual([{ field: "items.1.price_id", code: "not_in_catalogue", message: "is not a price in this shop's catalogue" }]);
     expect(iamportCalls).toEqual([]);
 
     // Paying less than the catalogue's total in the payment window (prepare bypassed) is caught and refunded.
@@ -141,7 +141,7 @@ describe("POST /api/payments {items}", () => {
     watchIamport();
     for (const priceId of [retired.priceId, hidden.prices[0]!.id]) {
       const error = await expectError(await orderItems(buyer, [{ price_id: priceId, quantity: 1 }]), 400, "price_unavailable");
-      expect(error.details.fields).toEqual([{ field: "items.0.price_id", message: "is no longer on sale" }]);
+      expect(error.details.fields).toEqual([{ field: "items.0.price_id", code: "not_on_sale", message: "is no longer on sale" }]);
     }
     expect(await ordersOf(buyer.user.id)).toBe(0);
     expect(iamportCalls).toEqual([]);
@@ -178,9 +178,15 @@ describe("POST /api/payments {items}", () => {
     const tiny = await oneOff(30);
     watchIamport();
     const over = await expectError(await orderItems(buyer, [{ price_id: big.priceId, quantity: 3 }]), 400, "amount_out_of_range");
-    expect(over.details.fields).toEqual([{ field: "items", message: "the total ₩12000000 is over the limit of ₩10000000" }]);
+    expect(over.details).toEqual({
+      fields: [{ field: "items", code: "too_large", max: 10_000_000, message: "the total ₩12000000 is over the limit of ₩10000000" }],
+      // What a page needs to say the range in the buyer's words.
+      amount: 12_000_000,
+      min_amount: 100,
+      max_amount: 10_000_000,
+    });
     const under = await expectError(await orderItems(buyer, [{ price_id: tiny.priceId, quantity: 3 }]), 400, "amount_out_of_range");
-    expect(under.details.fields[0].field).toBe("items");
+    expect(under.details.fields).toEqual([expect.objectContaining({ field: "items", code: "too_small", min: 100 })]);
     expect(await ordersOf(buyer.user.id)).toBe(0);
     expect(iamportCalls).toEqual([]);
     // The limits are the total's, not the line's: 2 × ₩4,000,000 is fine; so is 4 × ₩30.
@@ -189,23 +195,23 @@ describe("POST /api/payments {items}", () => {
   });
 
   it.each([
-    [[{ quantity: 1 }], "items.0.price_id"],
-    [[{ price_id: "PRICE", quantity: 1 }], "items.0.price_id"],
-    [[{ price_id: "price_x", quantity: 0 }], "items.0.quantity"],
-    [[{ price_id: "price_x", quantity: 100 }], "items.0.quantity"],
-    [[{ price_id: "price_x", quantity: 1.5 }], "items.0.quantity"],
-    [[{ price_id: "price_x", quantity: "2" }], "items.0.quantity"],
-    [[{ price_id: "price_x" }], "items.0.quantity"],
-    [[], "items"],
-    [Array.from({ length: 21 }, (_, i) => ({ price_id: `price_${i}`, quantity: 1 })), "items"],
-    [[{ price_id: "price_x", quantity: 1 }, { price_id: "price_x", quantity: 2 }], "items.1.price_id"],
-    ["price_x", "items"],
-    [undefined, "items"],
-  ])("refuses items %j with 400 naming %s", async (items, field) => {
+    [[{ quantity: 1 }], "items.0.price_id", "required"],
+    [[{ price_id: "PRICE", quantity: 1 }], "items.0.price_id", "invalid_format"],
+    [[{ price_id: "price_x", quantity: 0 }], "items.0.quantity", "too_small"],
+    [[{ price_id: "price_x", quantity: 100 }], "items.0.quantity", "too_large"],
+    [[{ price_id: "price_x", quantity: 1.5 }], "items.0.quantity", "not_integer"],
+    [[{ price_id: "price_x", quantity: "2" }], "items.0.quantity", "not_a_number"],
+    [[{ price_id: "price_x" }], "items.0.quantity", "required"],
+    [[], "items", "too_small"],
+    [Array.from({ length: 21 }, (_, i) => ({ price_id: `price_${i}`, quantity: 1 })), "items", "too_large"],
+    [[{ price_id: "price_x", quantity: 1 }, { price_id: "price_x", quantity: 2 }], "items.1.price_id", "duplicate"],
+    ["price_x", "items", "invalid"],
+    [undefined, "items", "required"],
+  ])("refuses items %j with 400 naming %s (%s)", async (items, field, code) => {
     const buyer = await signUp();
     watchIamport();
     const error = await expectError(await call("POST", "/api/payments", { token: buyer.token, body: { items } }), 400, "invalid_request");
-    expect(error.details.fields.map((f: { field: string }) => f.field)).toContain(field);
+    expect(error.details.fields).toContainEqual(expect.objectContaining({ field, code }));
     expect(iamportCalls).toEqual([]);
   });
 
@@ -213,7 +219,7 @@ describe("POST /api/payments {items}", () => {
     const buyer = await signUp();
     const plan = await makeProduct({ prices: [{ amount: 9_900, recurring: { interval: "month", interval_count: 1, trial_days: 0 } }] });
     const error = await expectError(await orderItems(buyer, [{ price_id: plan.prices[0]!.id, quantity: 1 }]), 400, "price_unavailable");
-    expect(error.details.fields[0]).toMatchObject({ field: "items.0.price_id", message: expect.stringContaining("recurring") });
+    expect(error.details.fields[0]).toMatchObject({ field: "items.0.price_id", code: "recurring_price", message: expect.stringContaining("recurring") });
   });
 
   it("names a many-line order within Iamport's 40 characters, keeping the count", async () => {
@@ -317,7 +323,7 @@ describe("custom amounts ({name, amount})", () => {
     );
     await waitOnExecutionContext(ctx);
     const error = await expectError(res, 400, "custom_amount_disabled");
-    expect(error.details.fields).toEqual([{ field: "items", message: "is required" }]);
+    expect(error.details.fields).toEqual([{ field: "items", code: "required", message: "is required" }]);
     // The service refuses it too, for any caller other than the route.
     const session = await SessionLookup.fromToken(createDb(env.DB), buyer.token, Date.now());
     const deps = depsFor(env, { config: { ...depsFor(env).config, ALLOW_CUSTOM_AMOUNTS: false } });

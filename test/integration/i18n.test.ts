@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminUser, call, expectError, signUp, type TestUser } from "../helpers/http";
+import { createCatalogueOrder, makeProduct } from "../helpers/catalogue";
 import { createOrder } from "../helpers/orders";
 
 const page = (path: string, opts: { user?: TestUser; lang?: string; cookie?: string } = {}) => {
@@ -155,6 +156,22 @@ describe("every page, in every language", () => {
     const admin = await adminUser();
     const states = ["ready", "verifying", "paid", "failed", "rejected", "cancelled", "partly", "refunded"];
     const uids = Object.fromEntries(await Promise.all(states.map(async (s) => [s, await paymentIn(buyer, s)] as const)));
+    // The catalogue: a product with a labelled one-off price, a retired one and subscription plans (each billing
+    // and trial wording), and an order with line items.
+    const product = await makeProduct({
+      name: "라테",
+      prices: [
+        { amount: 5_000, label: "라지" },
+        { amount: 4_500 },
+        { amount: 19_000, recurring: { interval: "month", interval_count: 1, trial_days: 14 } },
+        { amount: 50_000, recurring: { interval: "month", interval_count: 3, trial_days: 0 } },
+        { amount: 190_000, recurring: { interval: "year", interval_count: 1, trial_days: 0 } },
+        { amount: 350_000, recurring: { interval: "year", interval_count: 2, trial_days: 0 } },
+      ],
+    });
+    const [large, regular] = product.prices;
+    await call("PATCH", `/api/admin/prices/${regular!.id}`, { token: admin.token, body: { active: false } });
+    const order = await createCatalogueOrder(buyer, [{ price_id: large!.id, quantity: 2 }]);
     const pages: [string, TestUser | undefined, number][] = [
       ["/login", undefined, 200],
       ["/signup?next=%2Fpayments", undefined, 200],
@@ -171,6 +188,13 @@ describe("every page, in every language", () => {
       ["/admin/payments", admin, 200],
       ["/admin/payments?status=paid&email=nobody", admin, 200],
       ["/admin/roles", admin, 200],
+      [`/checkout?cart=${large!.id}:2`, buyer, 200],
+      [`/checkout?cart=${large!.id}:2`, admin, 200],
+      [`/payments/${order.merchant_uid}`, buyer, 200],
+      [`/admin/payments/${order.merchant_uid}`, admin, 200],
+      ["/admin/products", admin, 200],
+      [`/admin/products/${product.id}`, admin, 200],
+      ["/admin/products/prod_nope", admin, 404],
       ...states.map((s) => [`/payments/${uids[s]}`, buyer, 200] as [string, TestUser, number]),
       ...states.map((s) => [`/admin/payments/${uids[s]}`, admin, 200] as [string, TestUser, number]),
     ];
@@ -191,5 +215,15 @@ describe("every page, in every language", () => {
     expect(paidKo).toContain("12,000원, 카드 결제가 완료되어 아임포트에서 확인되었습니다.");
     const paidEn = await (await page(`/payments/${uids.paid}`, { user: buyer, lang: "en" })).text();
     expect(paidEn).toContain("₩12,000 was paid by card and verified with Iamport.");
+    const productKo = await (await page(`/admin/products/${product.id}`, { user: admin, lang: "ko" })).text();
+    for (const text of ["월 19,000원", "14일 무료 체험", "3개월마다 50,000원", "연 190,000원", "2년마다 350,000원", "판매 중지", "다시 판매"]) {
+      expect(productKo).toContain(text);
+    }
+    const productEn = await (await page(`/admin/products/${product.id}`, { user: admin, lang: "en" })).text();
+    for (const text of ["₩19,000 / month", "14-day trial", "₩50,000 every 3 months", "₩190,000 / year", "₩350,000 every 2 years", "Not sold", "Sell again"]) {
+      expect(productEn).toContain(text);
+    }
+    const orderEn = await (await page(`/payments/${order.merchant_uid}`, { user: buyer, lang: "en" })).text();
+    expect(orderEn).toMatch(/<td>라테 \(라지\)<\/td><td class="num">₩5,000<\/td><td class="num">2<\/td><td class="num">₩10,000<\/td>/);
   });
 });

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminUser, call, ORIGIN, signUp, type TestUser } from "../helpers/http";
+import { createCatalogueOrder, oneOff } from "../helpers/catalogue";
 import { createOrder } from "../helpers/orders";
 
 const cookie = (u: TestUser) => `pp_session=${u.token}`;
@@ -155,22 +156,34 @@ describe("pages", () => {
 describe("catalogue pages", () => {
   it("show the shop's products from D1, with a cart prefilled from ?cart= and priced by the server", async () => {
     const buyer = await signUp();
-    const { oneOff } = await import("../helpers/catalogue");
-    const tea = await oneOff(3_000, "Barley tea");
+    const tea = await oneOff(3_000, "보리차");
     const res = await page(`/checkout?cart=${encodeURIComponent(`${tea.priceId}:2,price_nope:1,garbage`)}`, buyer);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain("Barley tea");
+    expect(html).toContain("보리차");
     expect(html).toMatch(new RegExp(`id="q-${tea.priceId}"[^>]*value="2"`));
-    expect(html).toContain("Pay ₩6,000");
-    expect(html).toMatch(/<script src="\/assets\/catalogue\.js\?v=[^"]+" defer=""><\/script>/);
+    // The total and the pay button carry the server's price for the cart, in the page's language.
+    expect(html).toContain("<span>보리차 × 2</span><span class=\"amount\">6,000원</span>");
+    expect(html).toContain("6,000원 결제하기");
+    expect(html).toContain(`aria-label="보리차 1개 더하기"`);
     // The custom amount is offered as its own, labelled form only because this config allows it.
-    expect(html).toContain('id="custom-title">Custom amount</h2>');
+    expect(html).toContain('id="custom-title">금액 직접 입력</h2>');
+    const en = await (await call("GET", `/checkout?cart=${tea.priceId}:2`, { headers: { accept: "text/html", "accept-language": "en" }, cookie: cookie(buyer) })).text();
+    expect(en).toContain("Pay ₩6,000");
+    expect(en).toContain(`aria-label="One more 보리차"`);
+  });
+
+  it("ignore a ?cart= the server would refuse (over the limit), showing an empty cart rather than a wrong total", async () => {
+    const buyer = await signUp();
+    const big = await oneOff(9_000_000);
+    const html = await (await page(`/checkout?cart=${big.priceId}:2`, buyer)).text();
+    expect(html).toMatch(new RegExp(`id="q-${big.priceId}"[^>]*value="0"`));
+    expect(html).toContain(`<strong data-total="true">—</strong>`);
+    expect(html).not.toContain("18,000,000원");
   });
 
   it("escape product names and show line items on the result, history and admin pages", async () => {
     const buyer = await signUp();
-    const { createCatalogueOrder, oneOff } = await import("../helpers/catalogue");
     const { priceId, product } = await oneOff(1_500, `<img src=x onerror=alert(1)>`);
     const order = await createCatalogueOrder(buyer, [{ price_id: priceId, quantity: 3 }]);
     const admin = await adminUser();
@@ -190,16 +203,35 @@ describe("catalogue pages", () => {
       expect(html, path).not.toContain("<img src=x");
     }
     const result = await (await page(`/payments/${order.merchant_uid}`, buyer)).text();
-    expect(result).toMatch(/<td class="num">₩1,500<\/td><td class="num">3<\/td><td class="num">₩4,500<\/td>/);
+    expect(result).toMatch(/<td class="num">1,500원<\/td><td class="num">3<\/td><td class="num">4,500원<\/td>/);
     const history = await (await page("/payments", buyer)).text();
     expect(history).toContain(`${escaped} × 3`);
+  });
+
+  it("label a custom amount as such, and send its \"try again\" to the custom form, a catalogue order's to its cart", async () => {
+    const buyer = await signUp();
+    const custom = await createOrder(buyer, 25_000, "꽃다발");
+    const history = await (await page("/payments", buyer)).text();
+    expect(history).toContain('<span class="badge kind">직접 입력 금액</span>');
+    const { priceId } = await oneOff(2_000);
+    const order = await createCatalogueOrder(buyer, [{ price_id: priceId, quantity: 2 }]);
+    for (const [uid, href] of [
+      [custom.merchant_uid, "/checkout?name=%EA%BD%83%EB%8B%A4%EB%B0%9C&amp;amount=25000"],
+      [order.merchant_uid, `/checkout?cart=${priceId}%3A2`],
+    ]) {
+      await env.DB.prepare("UPDATE payments SET status = 'failed' WHERE merchant_uid = ?").bind(uid).run();
+      const html = await (await page(`/payments/${uid}`, buyer)).text();
+      expect(html, uid).toContain(`href="${href}"`);
+    }
   });
 
   it("refuse the admin catalogue pages to buyers and answer an unknown product with 404", async () => {
     const buyer = await signUp();
     expect((await page("/admin/products", buyer)).status).toBe(403);
     const admin = await adminUser();
-    expect((await page("/admin/products/prod_nope", admin)).status).toBe(404);
+    const missing = await page("/admin/products/prod_nope", admin);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain("상품을 찾을 수 없습니다");
     expect((await page("/admin/products/not-an-id", admin)).status).toBe(404);
   });
 });
