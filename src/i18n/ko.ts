@@ -299,7 +299,7 @@ export const ko = {
   "admin.products.col.prices": "판매 중인 가격",
   "admin.products.col.status": "상태",
   "admin.products.onSale": "판매 중",
-  "admin.products.notSold": "판매 중지",
+  "admin.products.notSold": "판매 중단됨",
   "admin.products.newTitle": "새 상품",
   "admin.products.name": "상품명",
   "admin.products.name.hint": "구매자에게 보이는 이름입니다. 아임포트 결제창에는 40자까지 표시됩니다.",

@@ -167,7 +167,15 @@ function PriceRow(v: { product: ProductJson; price: PriceJson }) {
               <label class="visually-hidden" for={`replace-${x.id}`}>
                 {t("admin.product.newAmountFor", { price: name })}
               </label>
-              <input id={`replace-${x.id}`} name="amount" type="text" inputmode="numeric" autocomplete="off" size={9} />
+              <input
+                id={`replace-${x.id}`}
+                name="amount"
+                type="text"
+                inputmode="numeric"
+                autocomplete="off"
+                size={9}
+                placeholder={t("admin.product.newAmount")}
+              />
               <button type="submit">{t("admin.product.changeAmount")}</button>
               <p class="field-error" data-error-for="amount" data-label={t("admin.product.newAmount")} hidden></p>
               <FormError />

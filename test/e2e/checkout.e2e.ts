@@ -40,6 +40,15 @@ afterEach(() => {
 // Shared between scenarios: the first buyer's paid order, which another user must not see.
 const first = { email: uniqueEmail("first"), merchantUid: "" };
 
+/** The cart's "one more" button for a product (its accessible name is in the page's language). */
+const oneMore = (p: Page, name: string) => p.locator(`button[data-step="1"][aria-label="${name} 1개 더하기"], button[data-step="1"][aria-label="One more ${name}"]`);
+
+/** Fills a cart in another page, the way the scenario did, and waits for the server's total on the pay button. */
+const fillCart = (items: [string, number][], total: RegExp) => async (p: Page) => {
+  for (const [name, n] of items) for (let i = 0; i < n; i++) await oneMore(p, name).click();
+  await p.locator("button[data-pay]", { hasText: total }).waitFor();
+};
+
 /** Re-creates the sign-up form's errors in another page (the API refuses the short password; nothing is made). */
 const signupErrors = async (p: Page) => {
   await p.locator("#f-name").fill("김민지");
@@ -50,7 +59,7 @@ const signupErrors = async (p: Page) => {
 };
 
 describe("in Chromium, a buyer", () => {
-  it("signs up, buys a catalogue item, approves it in the sandbox window, and sees it paid and in the history", async () => {
+  it("signs up, buys two products with quantities, approves it in the sandbox window, and sees the line items paid and in the history", async () => {
     const context = await newContext(browser);
     const page = await context.newPage();
 
@@ -76,10 +85,20 @@ describe("in Chromium, a buyer", () => {
     await page.getByRole("button", { name: "계정 만들기" }).click();
     await page.waitForURL(/\/checkout$/);
 
-    await page.getByLabel("선물 상자").check();
-    const pay = page.getByRole("button", { name: "12,000원 결제하기" });
-    await pay.waitFor();
+    // Two different products with quantities; the total shown is the server's quote, never the page's own sum.
     await auditState(page, "checkout");
+    await oneMore(page, "아메리카노").click();
+    await oneMore(page, "아메리카노").click();
+    await oneMore(page, "선물 상자").click();
+    const pay = page.getByRole("button", { name: "21,000원 결제하기" });
+    await pay.waitFor();
+    const cartLines = await page.locator("[data-cart-lines] li").evaluateAll((lis) => lis.map((li) => Array.from(li.children, (c) => c.textContent)));
+    expect(cartLines).toEqual([
+      ["아메리카노 × 2", "9,000원"],
+      ["선물 상자 × 1", "12,000원"],
+    ]);
+    expect(await page.locator("#q-price_demo_americano").inputValue()).toBe("2");
+    await auditState(page, "checkout-cart", { replay: fillCart([["아메리카노", 2], ["선물 상자", 1]], /₩21,000/) });
 
     // The script and stylesheet are static assets with content-hashed names, kept by browsers for a year.
     for (const href of [
@@ -101,21 +120,29 @@ describe("in Chromium, a buyer", () => {
     await page.waitForURL(PAYMENT_PAGE);
     await waitForStatus(page, "paid");
     expect(await page.locator("h1").textContent()).toContain("결제 완료");
-    expect(await page.locator("#payment").textContent()).toContain("12,000원, 카드 결제가 완료되어 아임포트에서 확인되었습니다.");
+    expect(await page.locator("#payment").textContent()).toContain("21,000원, 카드 결제가 완료되어 아임포트에서 확인되었습니다.");
     expect(await page.locator("ol.timeline").textContent()).toContain("결제 대기 → 결제 완료");
+    // The result page lists what was bought, as it was bought.
+    expect(await page.locator(".line-items tbody tr").allInnerTexts()).toEqual(["아메리카노\t4,500원\t2\t9,000원", "선물 상자\t12,000원\t1\t12,000원"]);
+    expect(await page.locator(".line-items tfoot").innerText()).toContain("21,000원");
     first.merchantUid = merchantUidOf(page);
     await auditState(page, "result-paid");
 
     const orders = await (await context.request.get("/api/payments")).json();
     expect(orders.items).toHaveLength(1);
-    expect(orders.items[0]).toMatchObject({ merchant_uid: first.merchantUid, status: "paid", amount: 12_000, name: "선물 상자" });
+    expect(orders.items[0]).toMatchObject({ merchant_uid: first.merchantUid, status: "paid", amount: 21_000, kind: "catalogue", name: "아메리카노 외 1건" });
+    expect(orders.items[0].line_items.map((l: { name: string; quantity: number }) => [l.name, l.quantity])).toEqual([
+      ["아메리카노", 2],
+      ["선물 상자", 1],
+    ]);
 
     await page.getByRole("link", { name: "결제 내역", exact: true }).click();
     await page.waitForURL(/\/payments$/);
     const row = page.locator("ul.payments li").first();
     const text = (await row.textContent())!;
-    expect(text).toContain("선물 상자");
-    expect(text).toContain("12,000원");
+    expect(text).toContain("아메리카노 외 1건");
+    expect(text).toContain("21,000원");
+    expect(text).toContain("아메리카노 × 2, 선물 상자 × 1");
     expect(text).toContain("결제 완료");
     // Times are shown in Korea Standard Time; the API gives them in UTC.
     expect(text).toContain(seoulKo(orders.items[0].created_at));
@@ -125,7 +152,7 @@ describe("in Chromium, a buyer", () => {
     await page.getByRole("button", { name: "English" }).click();
     await page.waitForURL(/\/payments$/);
     expect(await page.locator("html").getAttribute("lang")).toBe("en");
-    expect(await row.textContent()).toContain("₩12,000");
+    expect(await row.textContent()).toContain("₩21,000");
     await page.getByRole("link", { name: "Shop" }).click();
     expect(await page.locator("h1").textContent()).toBe("Shop");
     await page.getByRole("button", { name: "한국어" }).click();
@@ -140,10 +167,11 @@ describe("in Chromium, a buyer", () => {
     const page = await context.newPage();
     await page.goto("/checkout");
 
-    await page.getByLabel("아메리카노").focus();
-    await page.keyboard.press("ArrowDown");
-    expect(await page.getByLabel("카페라테").isChecked()).toBe(true);
-    await page.keyboard.press("Tab");
+    await oneMore(page, "카페라테").focus();
+    await page.keyboard.press("Space");
+    await page.getByRole("button", { name: "5,000원 결제하기" }).waitFor();
+    expect(await page.locator("#q-price_demo_cafe_latte").inputValue()).toBe("1");
+    await tabTo(page, "button[data-pay]");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("5,000원 결제하기");
     const popup = await openPaymentWindow(context, () => page.keyboard.press("Enter"));
     await popup.getByRole("button", { name: "카드 거절" }).click();
@@ -152,19 +180,53 @@ describe("in Chromium, a buyer", () => {
     await waitForStatus(page, "failed");
     expect(await page.locator("h1").textContent()).toContain("결제 실패");
     expect(await page.locator("#payment").textContent()).toContain("카드 한도 초과");
-    const retry = `/checkout?${new URLSearchParams({ name: "카페라테", amount: "5000" })}`;
-    expect(await page.getByRole("link", { name: "다시 시도" }).getAttribute("href")).toBe(retry);
+    // "Try again" brings the same cart back, priced again by the server.
+    expect(await page.getByRole("link", { name: "다시 시도" }).getAttribute("href")).toBe("/checkout?cart=price_demo_cafe_latte%3A1");
     await auditState(page, "result-failed");
+    await page.getByRole("link", { name: "다시 시도" }).click();
+    await page.getByRole("button", { name: "5,000원 결제하기" }).waitFor();
+    expect(await page.locator("#q-price_demo_cafe_latte").inputValue()).toBe("1");
     await context.close();
   });
 
-  it("closes the payment window, then pays the same order again", async () => {
+  it("is told what is wrong with a cart beside the product, and that an empty cart cannot be paid", async () => {
     const context = await newContext(browser);
     await signUpByApi(context);
     const page = await context.newPage();
     await page.goto("/checkout");
 
-    await page.getByLabel("직접 입력").check();
+    await page.locator("button[data-pay]").click();
+    const top = page.locator("#cart [data-form-error]");
+    await top.waitFor();
+    expect(await top.textContent()).toBe("먼저 상품을 하나 이상 담아 주세요.");
+    // A quantity the server refuses is named beside that product, in words, and no total is shown.
+    const tooMany = async (p: Page) => {
+      await p.locator("#q-price_demo_americano").fill("100");
+      await p.locator("#q-price_demo_americano-error:not([hidden])").waitFor();
+    };
+    await tooMany(page);
+    expect(await page.locator("#q-price_demo_americano-error").textContent()).toBe("아메리카노 항목은 99 이하여야 합니다.");
+    expect(await page.locator("#q-price_demo_americano").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator("#cart [data-total]").textContent()).toBe("—");
+    await auditState(page, "checkout-cart-errors", {
+      replay: async (twin) => {
+        await tooMany(twin);
+        expect(await twin.locator("#q-price_demo_americano-error").textContent()).toBe("아메리카노 must be at most 99.");
+      },
+    });
+    const orders = await (await context.request.get("/api/payments")).json();
+    expect(orders.items).toEqual([]);
+    await context.close();
+  });
+
+  it("pays a custom amount (its own, labelled form), closes the payment window, then pays the same order again", async () => {
+    const context = await newContext(browser);
+    await signUpByApi(context);
+    const page = await context.newPage();
+    await page.goto("/checkout");
+
+    // The custom amount is its own form, offered because ALLOW_CUSTOM_AMOUNTS is on locally.
+    await page.getByRole("heading", { name: "금액 직접 입력" }).waitFor();
     await page.getByLabel("상품명").fill("꽃다발");
     await page.getByLabel("금액(원)").fill("50");
     await page.getByRole("button", { name: "50원 결제하기" }).click();
@@ -173,7 +235,6 @@ describe("in Chromium, a buyer", () => {
     expect(await amountError.textContent()).toBe("금액(원) 항목은 100 이상이어야 합니다.");
     await auditState(page, "checkout-errors", {
       replay: async (twin) => {
-        await twin.locator("input[name=item][value=custom]").check();
         await twin.locator("#f-name").fill("Flowers");
         await twin.locator("#f-amount").fill("50");
         await twin.locator("#checkout button[type=submit]").click();
@@ -188,13 +249,14 @@ describe("in Chromium, a buyer", () => {
     await page.waitForURL(/result=failed/);
     expect(await page.locator("h1").textContent()).toContain("결제창 닫힘");
     expect(await page.locator("#payment").getAttribute("data-status")).toBe("ready");
+    expect(await page.locator("#payment .kind-note").textContent()).toContain("직접 입력 금액");
     await auditState(page, "result-closed");
 
     popup = await openPaymentWindow(context, () => page.getByRole("button", { name: "25,000원 결제하기" }).click());
     await popup.getByRole("button", { name: "결제 승인" }).click();
     await waitForStatus(page, "paid");
     const orders = await (await context.request.get("/api/payments")).json();
-    expect(orders.items.map((p: { status: string }) => p.status)).toEqual(["paid"]);
+    expect(orders.items.map((p: { status: string; kind: string }) => [p.status, p.kind])).toEqual([["paid", "custom_amount"]]);
     await context.close();
   });
 
@@ -203,7 +265,7 @@ describe("in Chromium, a buyer", () => {
     await signUpByApi(context);
     const page = await context.newPage();
     await page.goto("/checkout");
-    await page.getByLabel("버터 크루아상").check();
+    await oneMore(page, "버터 크루아상").click();
     const popup = await openPaymentWindow(context, () => page.getByRole("button", { name: "3,800원 결제하기" }).click());
     await popup.close();
 
@@ -222,9 +284,10 @@ describe("in Chromium, a buyer", () => {
     await signUpByApi(context);
     const page = await context.newPage();
     await page.goto("/checkout");
-    await page.getByLabel("카페라테").check();
-    expect(await page.locator("[data-mode-hint]").textContent()).toContain("결제 페이지로 이동");
-    await auditState(page, "phone-checkout");
+    await oneMore(page, "카페라테").click();
+    expect(await page.locator("#cart [data-mode-hint]").textContent()).toContain("결제 페이지로 이동");
+    await page.getByRole("button", { name: "5,000원 결제하기" }).waitFor();
+    await auditState(page, "phone-checkout", { replay: fillCart([["카페라테", 1]], /₩5,000/) });
 
     await page.getByRole("button", { name: "5,000원 결제하기" }).click();
     await page.waitForURL(/\/sandbox\/iamport\/window\?/);
@@ -250,7 +313,7 @@ describe("in Chromium, a buyer", () => {
     await signUpByApi(context);
     const page = await context.newPage();
     await page.goto("/checkout?mode=redirect");
-    await page.getByLabel("아메리카노").check();
+    await oneMore(page, "아메리카노").click();
     await page.getByRole("button", { name: "4,500원 결제하기" }).click();
     await page.waitForURL(/\/sandbox\/iamport\/window\?/);
     await page.getByRole("button", { name: "창 닫기" }).click();
@@ -280,11 +343,11 @@ describe("in Chromium, a buyer", () => {
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/checkout$/);
 
-    // The first item is chosen; arrows move through the catalogue, Tab goes on to the pay button.
-    await tabTo(page, "input[name=item]:checked");
-    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowDown");
-    expect(await page.getByLabel("Gift box").isChecked()).toBe(true);
-    await page.keyboard.press("Tab");
+    // Tab reaches each product's quantity buttons, Enter adds one, and Tab goes on to the pay button.
+    await tabTo(page, 'button[aria-label="One more 선물 상자"]', 60);
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Pay ₩12,000" }).waitFor();
+    await tabTo(page, "button[data-pay]");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Pay ₩12,000");
     const popup = await openPaymentWindow(context, () => page.keyboard.press("Enter"));
     await tabTo(popup, "button[data-action=approve]");
@@ -381,7 +444,7 @@ describe("in Chromium, another user", () => {
     await colleague.close();
   });
 
-  it("as the admin, finds the first buyer's payment by email, sees its timeline and refunds part of it", async () => {
+  it("as the admin, finds the first buyer's payment by email, sees its line items and refunds part of it", async () => {
     const context = await newContext(browser);
     await logInByApi(context, localAdmin().email, localAdmin().password);
     const page = await context.newPage();
@@ -399,22 +462,23 @@ describe("in Chromium, another user", () => {
     await page.waitForURL(`**/admin/payments/${first.merchantUid}`);
     expect(await page.locator("ol.timeline").first().textContent()).toContain("결제 대기 → 결제 완료");
     const refund = page.locator("#refund");
-    expect(await refund.textContent()).toContain("지금 환불할 수 있는 금액: 12,000원");
+    expect(await refund.textContent()).toContain("지금 환불할 수 있는 금액: 21,000원");
+    expect(await page.locator(".line-items tbody tr").count()).toBe(2);
     await auditState(page, "admin-payment");
 
     // More than is left: refused beside the amount, in words, and nothing refunded.
     const tooMuch = async (p: Page) => {
-      await p.locator("#refund #f-amount").fill("12001");
+      await p.locator("#refund #f-amount").fill("21001");
       await p.locator("#refund #f-reason").fill("Too much");
       await p.locator("#refund button[type=submit]").click();
       await p.locator("#refund [data-error-for=amount]:not([hidden])").waitFor();
     };
     await tooMuch(page);
-    expect(await refund.locator("[data-error-for=amount]").textContent()).toBe("최대 12,000원까지 환불할 수 있습니다.");
+    expect(await refund.locator("[data-error-for=amount]").textContent()).toBe("최대 21,000원까지 환불할 수 있습니다.");
     await auditState(page, "admin-refund-error", {
       replay: async (twin) => {
         await tooMuch(twin);
-        expect(await twin.locator("#refund [data-error-for=amount]").textContent()).toBe("At most ₩12,000 can be refunded.");
+        expect(await twin.locator("#refund [data-error-for=amount]").textContent()).toBe("At most ₩21,000 can be refunded.");
       },
     });
 
@@ -422,10 +486,62 @@ describe("in Chromium, another user", () => {
     await refund.getByLabel("환불 금액(원)").fill("2,000");
     await refund.getByLabel("사유").fill("한 잔을 쏟음");
     await refund.getByRole("button", { name: "환불하기" }).click();
-    await page.locator("#refund").getByText("지금 환불할 수 있는 금액: 10,000원").waitFor();
+    await page.locator("#refund").getByText("지금 환불할 수 있는 금액: 19,000원").waitFor();
     expect(await page.locator("ol.timeline").first().textContent()).toContain("결제 완료 → 부분 환불");
     expect(await page.textContent("body")).toContain("한 잔을 쏟음");
     await auditState(page, "admin-refunded");
+    await context.close();
+  });
+
+  it("as the admin, adds a product, is told a taken slug beside it, changes its price, and the shop sells it at the new one", async () => {
+    const context = await newContext(browser);
+    await logInByApi(context, localAdmin().email, localAdmin().password);
+    const page = await context.newPage();
+    await page.goto("/admin/payments");
+    await page.getByRole("navigation", { name: "관리자 메뉴" }).getByRole("link", { name: "상품" }).click();
+    await page.waitForURL(/\/admin\/products$/);
+    expect(await page.locator("tbody").textContent()).toContain("아메리카노");
+    expect(await page.locator("tbody").textContent()).toContain("월 35,000원 (플러스)");
+    await auditState(page, "admin-products");
+
+    // A slug another product has: refused beside the slug, in words, and nothing is made.
+    const tag = Date.now().toString(36);
+    const takenSlug = async (p: Page) => {
+      await p.locator("#f-name").fill("Scone");
+      await p.locator("#f-slug").fill("americano");
+      await p.locator("form[data-product-create] button[type=submit]").click();
+      await p.locator("#f-slug-error:not([hidden])").waitFor();
+    };
+    await takenSlug(page);
+    expect(await page.locator("#f-slug-error").textContent()).toBe("다른 상품이 이미 이 슬러그를 쓰고 있습니다.");
+    await auditState(page, "admin-products-errors", {
+      replay: async (twin) => {
+        await takenSlug(twin);
+        expect(await twin.locator("#f-slug-error").textContent()).toBe("Another product already uses this slug.");
+      },
+    });
+
+    const name = `계절 스콘 ${tag}`;
+    await page.getByLabel("상품명").fill(name);
+    await page.getByLabel("슬러그").fill(`seasonal-scone-${tag}`);
+    await page.getByLabel("가격(원)").fill("3,300");
+    await page.getByRole("button", { name: "상품 만들기" }).click();
+    await page.waitForURL(/\/admin\/products\/prod_[0-9a-f]{24}$/);
+    expect(await page.locator("h1").textContent()).toContain(name);
+    await auditState(page, "admin-product");
+
+    // A price never changes: "changing" it makes a new price and stops selling the old one.
+    await page.getByLabel("3,300원의 새 금액(원)").fill("3500");
+    await page.getByRole("button", { name: "금액 바꾸기" }).click();
+    await page.locator("tbody tr", { hasText: "3,500원" }).getByText("판매 중", { exact: true }).waitFor();
+    expect(await page.locator("tbody tr", { hasText: "3,300원" }).textContent()).toContain("판매 중단됨");
+    await auditState(page, "admin-product-repriced");
+
+    // Buyers see only the new price; the total is the server's.
+    await page.goto("/checkout");
+    await oneMore(page, name).click();
+    await page.getByRole("button", { name: "3,500원 결제하기" }).waitFor();
+    expect(await page.locator("#cart").textContent()).not.toContain("3,300원");
     await context.close();
   });
 });
