@@ -165,6 +165,25 @@ export const refunds = sqliteTable("refunds", {
   check("refunds_status_known", sql`${t.status} IN ('pending','succeeded','failed')`),
 ]);
 
+// Money Iamport holds that we decided to give back (a rejected payment, a duplicate, a payment made after its order
+// was cancelled), recorded before the cancel is sent. The cancel can be refused for good or never answered; the
+// reconciler compares each open row with Iamport on a decaying schedule and asks again until Iamport holds nothing.
+export const owedRefunds = sqliteTable("owed_refunds", {
+  impUid: text("imp_uid").primaryKey(),
+  paymentId: integer("payment_id").notNull().references(() => payments.id),
+  amount: integer("amount").notNull(),
+  reason: text("reason").notNull(),
+  createdAt: integer("created_at").notNull(),
+  nextCheckAt: integer("next_check_at").notNull(),
+  checks: integer("checks").notNull().default(0),
+  // Set once Iamport holds nothing more of this payment; the row stays as the record of what was owed.
+  resolvedAt: integer("resolved_at"),
+}, (t) => [
+  index("owed_refunds_due").on(t.nextCheckAt).where(sql`${t.resolvedAt} IS NULL`),
+  index("owed_refunds_payment").on(t.paymentId),
+  check("owed_refunds_amount_positive", sql`${t.amount} > 0`),
+]);
+
 // The catalogue. A product is what a shop sells; its prices say for how much. A price's terms (amount, currency,
 // interval) never change once it exists (a trigger refuses it): changing a price makes a new one and deactivates
 // the old, so an order or a subscription always keeps the price it was made with.

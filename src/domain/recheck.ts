@@ -13,3 +13,15 @@ export function nextRecheckAt(paidAt: number, now: number): number | null {
   for (const offset of RECHECK_AFTER_PAID_MS) if (paidAt + offset > now) return paidAt + offset;
   return null;
 }
+
+/** The first look at a refund we owe, should its cancel go unanswered or be refused. */
+export const firstOwedRefundCheckAt = (owedSince: number) => owedSince + HOUR;
+
+/**
+ * The next look at a refund we still owe: the same decaying schedule from when it became owed, then every thirty
+ * days for as long as Iamport holds the money (each of those is also logged as an error for a person to act on).
+ */
+export function nextOwedRefundCheckAt(owedSince: number, now: number): { at: number; overdue: boolean } {
+  const scheduled = nextRecheckAt(owedSince, now);
+  return scheduled !== null ? { at: scheduled, overdue: false } : { at: now + 30 * DAY, overdue: true };
+}

@@ -1,6 +1,8 @@
+import { recordOwedRefund, resolveOwedRefund } from "../db/owed-refunds";
 import { applyCancellations, insertRefundRecords, refundsOf } from "../db/refunds";
 import type { PaymentRow, RefundRow } from "../db/schema";
 import type { EventSource, PaymentStatus } from "../domain/payment-state";
+import { firstOwedRefundCheckAt } from "../domain/recheck";
 import type { IamportFacts } from "../domain/verification";
 import type { IamportPayment, IamportPaymentCancel } from "../iamport";
 import type { Deps } from "./deps";
@@ -103,6 +105,17 @@ export async function refundAtIamport(
   reason: string,
   source: EventSource,
 ) {
+  // Written first: whatever becomes of the cancel (refused for good, never answered), the reconciler keeps asking
+  // Iamport until it holds nothing more of this payment.
+  const owedAt = deps.now();
+  await recordOwedRefund(deps.db, {
+    impUid: truth.impUid,
+    paymentId: order.id,
+    amount,
+    reason: reason.slice(0, 250),
+    now: owedAt,
+    firstCheckAt: firstOwedRefundCheckAt(owedAt),
+  });
   const after = await deps.iamport.cancelPayment({
     imp_uid: truth.impUid,
     amount,
@@ -127,4 +140,5 @@ export async function refundAtIamport(
         updatedAt: now,
       })),
   );
+  if (after.amount - after.cancel_amount <= 0) await resolveOwedRefund(deps.db, truth.impUid, now);
 }

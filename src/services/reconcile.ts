@@ -6,9 +6,10 @@ import {
   scheduleRechecks,
   stuckOrders,
 } from "../db/reconcile";
+import { dueOwedRefunds, updateOwedRefunds } from "../db/owed-refunds";
 import { purgeIdempotencyKeys, purgeSessions, purgeWebhookDeliveries } from "../db/retention";
 import { holdsMoney } from "../domain/payment-state";
-import { nextRecheckAt } from "../domain/recheck";
+import { nextOwedRefundCheckAt, nextRecheckAt } from "../domain/recheck";
 import type { ValidationMessage } from "../queue/messages";
 import type { Deps } from "./deps";
 
@@ -27,6 +28,9 @@ export interface ReconcileReport {
   /** Paid payments compared with Iamport (one multi-get per hundred) and how many differed (sent for validation). */
   rechecked_payments: number;
   recheck_changed: number;
+  /** Refunds we owe (cancel refused or unanswered) compared with Iamport, and how many were asked for again. */
+  owed_refunds: number;
+  owed_refunds_retried: number;
   purged: { sessions: number; idempotency_keys: number; webhook_deliveries: number };
   /** Messages that could not be sent; their rows are picked up again on the next run. */
   unsent_messages: number;
@@ -43,6 +47,9 @@ export interface ReconcileReport {
  *  - paid payments due for their scheduled re-check (1 h, 1 day, 7 days, 30 days after paid) are compared with
  *    Iamport, a hundred per call, and only those that differ (a console cancel whose webhook was lost) are
  *    validated;
+ *  - refunds we owe (a rejected or duplicate payment, one made after its order was cancelled) whose cancel Iamport
+ *    refused or never answered are compared with Iamport on the same schedule from when they became owed, and
+ *    validated again (which asks for the refund again) while Iamport still holds the money;
  *  - sessions, idempotency keys (24 h) and processed webhook deliveries past their retention are deleted.
  */
 export async function reconcile(deps: Deps): Promise<ReconcileReport> {
@@ -54,6 +61,8 @@ export async function reconcile(deps: Deps): Promise<ReconcileReport> {
     pending_refunds: 0,
     rechecked_payments: 0,
     recheck_changed: 0,
+    owed_refunds: 0,
+    owed_refunds_retried: 0,
     purged: { sessions: 0, idempotency_keys: 0, webhook_deliveries: 0 },
     unsent_messages: 0,
     failed: [],
@@ -138,6 +147,39 @@ export async function reconcile(deps: Deps): Promise<ReconcileReport> {
         .filter((p) => !changed.includes(p) || sent.has(p.merchantUid))
         .map((p) => ({ id: p.id, at: holdsMoney(p.status) && p.paidAt !== null ? nextRecheckAt(p.paidAt, now) : null })),
     );
+  });
+
+  await step("owed_refunds", async () => {
+    const due = await dueOwedRefunds(deps.db, now, RECONCILE_BATCH);
+    if (due.length === 0) return;
+    const found = new Map((await deps.iamport.getPayments({ imp_uids: due.map((r) => r.impUid) })).map((p) => [p.imp_uid, p]));
+    const stillHeld = due.filter((r) => {
+      const t = found.get(r.impUid);
+      return t !== undefined && t.amount - t.cancel_amount > 0;
+    });
+    report.owed_refunds = due.length;
+    report.owed_refunds_retried = stillHeld.length;
+    // Each is validated again from scratch: the decision (and the refund) is the validation's, not ours.
+    const sent = new Set(
+      (
+        await send(stillHeld.map((r) => ({ merchant_uid: found.get(r.impUid)!.merchant_uid, imp_uid: r.impUid, source: "reconciler" as const })))
+      ).map((m) => m.imp_uid),
+    );
+    const overdue: string[] = [];
+    const outcomes = due.flatMap((r): Array<{ impUid: string; resolvedAt: number | null; nextCheckAt: number }> => {
+      const t = found.get(r.impUid);
+      if (t !== undefined && t.amount - t.cancel_amount <= 0) return [{ impUid: r.impUid, resolvedAt: now, nextCheckAt: r.nextCheckAt }];
+      // Unsent: keep its due time, so the next run takes it again.
+      if (t !== undefined && !sent.has(r.impUid)) return [];
+      const next = nextOwedRefundCheckAt(r.createdAt, now);
+      if (next.overdue || t === undefined) overdue.push(r.impUid);
+      return [{ impUid: r.impUid, resolvedAt: null, nextCheckAt: next.at }];
+    });
+    if (overdue.length > 0) {
+      // Thirty days of asking (or a payment Iamport no longer knows): a person must look at these.
+      console.error(JSON.stringify({ level: "error", event: "refund_still_owed", imp_uids: overdue }));
+    }
+    await updateOwedRefunds(deps.db, outcomes);
   });
 
   await step("purge_sessions", async () => {
