@@ -1,27 +1,29 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import * as z from "zod";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError } from "./config";
-import { AppError, serviceMisconfigured, type ErrorCode } from "./domain/errors";
-import { resetUsage, usageSnapshot } from "./lib/metrics";
+import { AppError, serviceMisconfigured } from "./domain/errors";
+import { resetUsage, usageSnapshot, UsageSnapshotJson } from "./lib/metrics";
 import { limitBody, requireContentType } from "./middleware/body";
 import { provideContext } from "./middleware/context";
 import { requestId } from "./middleware/request-id";
 import { checkOrigin, loadSession, readSession } from "./middleware/session";
+import { describe } from "./openapi/describe";
 import { adminRoutes } from "./routes/admin";
 import { adminCatalogueRoutes } from "./routes/admin-catalogue";
 import { authRoutes, meRoutes } from "./routes/auth";
+import { docsRoutes } from "./routes/docs";
 import { localeRoutes } from "./routes/locale";
 import { notFoundPage, pageRoutes } from "./routes/pages";
 import { paymentRoutes } from "./routes/payments";
 import { productRoutes } from "./routes/products";
 import { returnRoutes } from "./routes/returns";
 import { webhookRoutes } from "./routes/webhooks";
+import { presentError as errorBody } from "./services/present";
 import type { AppEnv } from "./types";
 
-const errorBody = (code: ErrorCode, message: string, details?: unknown) => ({
-  error: details === undefined ? { code, message } : { code, message, details },
-});
+const Health = z.object({ status: z.literal("ok") });
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -32,13 +34,36 @@ export function createApp() {
     c.env.IAMPORT_SANDBOX ? c.env.IAMPORT_SANDBOX.fetch(c.req.raw) : c.json(errorBody("not_found", "Not found."), 404),
   );
   app.use("*", provideContext());
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get(
+    "/healthz",
+    describe({
+      operationId: "health",
+      summary: "Liveness",
+      tags: ["Service"],
+      responses: { 200: { description: "Serving.", body: Health } },
+    }),
+    (c) => c.json({ status: "ok" } satisfies z.output<typeof Health>),
+  );
   // What requests and queue batches cost (D1, Iamport), for `npm run bench`; absent in production.
-  app.on(["GET", "DELETE"], "/__metrics", (c) => {
+  const metrics = (operationId: string, summary: string) =>
+    describe({
+      operationId,
+      summary,
+      description: "Outside production only, for `npm run bench`: per route, the units served and their D1 round trips and Iamport calls.",
+      tags: ["Service"],
+      localOnly: true,
+      responses: { 200: { description: "The counters (none, after a reset).", body: UsageSnapshotJson } },
+      errors: { 404: ["not_found"] },
+    });
+  const metricsHandler = (c: Context<AppEnv>) => {
     if (c.var.config.APP_ENV === "production") return c.json(errorBody("not_found", "Not found."), 404);
     if (c.req.method === "DELETE") resetUsage();
     return c.json(usageSnapshot());
-  });
+  };
+  app.get("/__metrics", metrics("getUsage", "The benchmark's counters"), metricsHandler);
+  app.delete("/__metrics", metrics("resetUsage", "Reset the benchmark's counters"), metricsHandler);
+  // This API's OpenAPI document (/openapi.json) and reference page (/docs), generated from the routes below.
+  app.route("/", docsRoutes(app));
 
   // API routes look the session up only when they need it (requireUser, or batched with their own reads).
   app.use("/api/*", limitBody(), requireContentType(["application/json"]), readSession(), checkOrigin());

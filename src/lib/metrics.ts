@@ -1,3 +1,5 @@
+import * as z from "zod";
+
 // Counts what each request and each queue batch costs: D1 round trips and statements, Iamport token and API
 // calls. Only outside production (the benchmark reads them from GET /__metrics); production never wraps D1.
 
@@ -84,3 +86,15 @@ export function countingD1(db: D1Database, usage: Usage): D1Database {
     dump: db.dump.bind(db),
   } as D1Database;
 }
+
+/** What GET /__metrics answers (outside production): per route key, its units and what they cost. */
+export const UsageSnapshotJson = z.record(
+  z.string(),
+  z.object({
+    units: z.number().int(),
+    d1RoundTrips: z.number().int(),
+    d1Statements: z.number().int(),
+    iamportToken: z.number().int(),
+    iamportApi: z.number().int(),
+  }),
+);

@@ -1,7 +1,9 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { resolver, uniqueSymbol } from "hono-openapi";
 import type { z } from "zod";
 import { badRequest } from "../domain/errors";
 import { fieldIssues } from "./field-issues";
+import type { AppEnv } from "../types";
 
 /**
  * Turns zod issues into a 400 that names each field: `message` in English for developers ("amount: must be an
@@ -37,4 +39,31 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
 
 export function queryWith<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
   return parseWith(schema, c.req.query());
+}
+
+type Validated<Target extends "json" | "query", S extends z.ZodType> = MiddlewareHandler<
+  AppEnv,
+  string,
+  { in: { [K in Target]: z.input<S> }; out: { [K in Target]: z.output<S> } }
+>;
+
+/**
+ * Validates the JSON body with `schema` before the handler runs (read it with `c.req.valid("json")`), and puts
+ * that same schema in the OpenAPI document as the request body: what is documented is what is enforced.
+ */
+export function body<S extends z.ZodType>(schema: S): Validated<"json", S> {
+  const middleware: Validated<"json", S> = async (c, next) => {
+    c.req.addValidatedData("json", (await jsonBody(c, schema)) as object);
+    await next();
+  };
+  return Object.assign(middleware, { [uniqueSymbol]: { target: "json", ...resolver(schema) } });
+}
+
+/** Validates the query string with `schema` (read it with `c.req.valid("query")`) and documents its parameters. */
+export function query<S extends z.ZodType>(schema: S): Validated<"query", S> {
+  const middleware: Validated<"query", S> = async (c, next) => {
+    c.req.addValidatedData("query", queryWith(c, schema) as object);
+    await next();
+  };
+  return Object.assign(middleware, { [uniqueSymbol]: { target: "query", ...resolver(schema) } });
 }

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { tooManyRequests } from "../domain/errors";
+import { documented } from "../openapi/describe";
 import type { AppEnv } from "../types";
 
 /** Client address as Cloudflare reports it; never X-Forwarded-For, which any client can set. */
@@ -34,12 +35,15 @@ const perUser = (env: AppEnv["Bindings"], action: LimitedAction): RateLimit =>
  * else is read: a refused request costs no query and no Iamport call.
  */
 export const limitWrites = (action: LimitedAction) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const checks = addressLimit(c.env.CLIENT_IP_LIMITER, action, c.req.raw);
-    if (c.var.user) checks.push([perUser(c.env, action), `${action}:${c.var.user.id}`]);
-    await enforceLimits(checks);
-    await next();
-  });
+  documented(
+    createMiddleware<AppEnv>(async (c, next) => {
+      const checks = addressLimit(c.env.CLIENT_IP_LIMITER, action, c.req.raw);
+      if (c.var.user) checks.push([perUser(c.env, action), `${action}:${c.var.user.id}`]);
+      await enforceLimits(checks);
+      await next();
+    }),
+    { errors: { 429: ["rate_limited"] } },
+  );
 
 /**
  * The per-account limit alone, for a handler that learns who the user is from its own first read (an order reads

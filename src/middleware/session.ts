@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { forbidden } from "../domain/errors";
+import { documented } from "../openapi/describe";
 import { isAdminUser } from "../services/roles";
 import { SessionLookup, type LiveSession } from "../services/session";
 import type { AppEnv } from "../types";
@@ -48,27 +49,33 @@ export const loadSession = () =>
 
 /** 401 unless the session is live; then c.var.user is set. Costs one round trip unless already looked up. */
 export const requireUser = () =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    signIn(c, await c.var.session.require());
-    await next();
-  });
+  documented(
+    createMiddleware<AppEnv>(async (c, next) => {
+      signIn(c, await c.var.session.require());
+      await next();
+    }),
+    { auth: "user", errors: { 401: ["unauthorized"] } },
+  );
 
 /** Administrators hold the stored role (granted by an operator or another admin), never an email on a list. */
 export const isAdmin = (c: { var: AppEnv["Variables"] }) => isAdminUser(c.var.user);
 
 export const requireAdmin = () =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    signIn(c, await c.var.session.require());
-    if (!isAdmin(c)) throw forbidden("Only administrators can do this.");
-    await next();
-  });
+  documented(
+    createMiddleware<AppEnv>(async (c, next) => {
+      signIn(c, await c.var.session.require());
+      if (!isAdmin(c)) throw forbidden("Only administrators can do this.");
+      await next();
+    }),
+    { auth: "admin", errors: { 401: ["unauthorized"], 403: ["forbidden"] } },
+  );
 
 /**
  * Cookie-authenticated writes must come from our own pages: the browser's Origin (or Referer) has to match.
  * Bearer-authenticated calls carry no ambient credential, so they need no such check.
  */
 export const checkOrigin = () =>
-  createMiddleware<AppEnv>(async (c, next) => {
+  documented(createMiddleware<AppEnv>(async (c, next) => {
     const unsafe = !["GET", "HEAD", "OPTIONS"].includes(c.req.method);
     if (unsafe && c.var.authVia === "cookie") {
       const own = new URL(c.req.url).origin;
@@ -76,7 +83,7 @@ export const checkOrigin = () =>
       if (origin !== own) throw forbidden("This request did not come from a pocketpay page.");
     }
     await next();
-  });
+  }), { writeErrors: { 403: ["forbidden"] } });
 
 function originOf(url: string | undefined): string | undefined {
   if (!url) return undefined;

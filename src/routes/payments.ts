@@ -5,18 +5,28 @@ import { notFound, unauthorized } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { PAYMENT_STATUSES } from "../domain/payment-state";
 import { safeText } from "../lib/text-schema";
-import { jsonBody, parseWith, readJson, queryWith } from "../lib/validate";
+import { body, parseWith, query, readJson } from "../lib/validate";
 import { enforceUserLimit, limitWrites } from "../middleware/rate-limit";
 import { isAdmin, requireUser, signIn } from "../middleware/session";
+import { describe } from "../openapi/describe";
 import { cancelOrder } from "../services/cancel-order";
 import { quoteOrder } from "../services/catalogue";
 import { completePayment } from "../services/complete-payment";
 import { createPayment, customAmountsDisabled, openOrder, type CreateOrderInput } from "../services/create-payment";
 import { ownPayments, visiblePaymentDetail } from "../services/payment-queries";
 import type { AppEnv } from "../types";
-import { presentEvent, presentLineItem, presentPayment, presentRefund } from "../services/present";
+import {
+  CreatedPaymentJson,
+  PaymentDetailJson,
+  PaymentJson,
+  presentEvent,
+  presentLineItem,
+  presentPayment,
+  presentRefund,
+  QuoteJson,
+} from "../services/present";
 import { refundRoutes } from "./refunds";
-import { deps, idempotencyKey, IMP_UID_PATTERN } from "./shared";
+import { deps, idempotencyKey, IMP_UID_PATTERN, merchantUidParam } from "./shared";
 
 // An order names prices and quantities; the server owns every amount. Unknown fields are refused, so a client
 // cannot believe it set something (an amount beside the items, say) that the server ignored.
@@ -42,9 +52,10 @@ const Items = z
       }
       seen.add(item.price_id);
     });
-  });
+  })
+  .meta({ description: "Active one-off prices of active products, each at most once." });
 
-const CatalogueBody = z.strictObject({ items: Items });
+const CatalogueBody = z.strictObject({ items: Items }).meta({ id: "CatalogueOrder", title: "Catalogue order" });
 
 // The custom-amount kind (the old {name, amount} body), taken only where ALLOW_CUSTOM_AMOUNTS is on.
 const CustomAmountBody = (max: number) =>
@@ -56,6 +67,19 @@ const CustomAmountBody = (max: number) =>
       .min(MIN_ORDER_AMOUNT, `must be at least ${MIN_ORDER_AMOUNT}`)
       .max(max, `must be at most ${max}`),
   });
+
+// What the document shows for an order's body: the two schemas orderInput() validates with. The custom amount's
+// ceiling is the deployment's MAX_PAYMENT_AMOUNT, so the document gives it in words rather than one number.
+const OrderBody = z.union([
+  CatalogueBody,
+  CustomAmountBody(Number.MAX_SAFE_INTEGER).meta({
+    id: "CustomAmountOrder",
+    title: "Custom amount",
+    description:
+      "Only where the shop takes custom amounts (ALLOW_CUSTOM_AMOUNTS); elsewhere 400 custom_amount_disabled. " +
+      "`amount` is integer KRW, at most the deployment's MAX_PAYMENT_AMOUNT (10,000,000 unless set).",
+  }),
+]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -82,70 +106,184 @@ const CompleteBody = z.strictObject({
 const ListQuery = z.object({
   status: z.enum(PAYMENT_STATUSES, { error: `must be one of ${PAYMENT_STATUSES.join(", ")}` }).optional(),
   limit: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(100, "must be at most 100").default(20),
-  cursor: z.string().regex(/^[1-9][0-9]{0,15}$/, "is not a cursor from this API").optional(),
+  cursor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, "is not a cursor from this API")
+    .optional()
+    .meta({ description: "`next_cursor` of the previous page." }),
+});
+
+const PaymentPage = z.object({
+  items: z.array(PaymentJson),
+  next_cursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next (older) page; null on the last." }),
 });
 
 export const paymentRoutes = new Hono<AppEnv>()
   // No requireUser here: the session is read in one batch with the order's prices (2 round trips in all), and the
   // per-account limit applies as soon as that batch says who the buyer is, before the body is judged.
-  .post("/", limitWrites("create"), async (c) => {
-    if (!c.var.authVia) throw unauthorized();
-    const body = await readJson(c);
-    const order = await openOrder(deps(c), c.var.session, priceIdsIn(body));
-    signIn(c, order.session);
-    await enforceUserLimit(c.env, "create", order.session.user.id);
-    const input = orderInput(c, body);
-    const origin = new URL(c.req.url).origin;
-    const result = await createPayment(deps(c), order, input, origin, idempotencyKey(c));
-    return c.json(result.body as object, result.status as 201);
-  })
+  .post(
+    "/",
+    describe({
+      operationId: "createPayment",
+      summary: "Create an order",
+      description:
+        "Names prices and quantities from the catalogue (`GET /api/products`); the server prices the order, so no " +
+        "amount is sent. Creates the order and pre-registers its amount at Iamport (`/payments/prepare`) before " +
+        "anything is stored, so Iamport takes no other amount for it. The answer's `checkout` holds the exact " +
+        "`IMP.init` and `IMP.request_pay` parameters. A price that stops being sold while the order is made is " +
+        "409 catalogue_changed, with nothing charged.",
+      tags: ["Payments"],
+      auth: "user",
+      idempotencyKey: true,
+      requestBody: { schema: OrderBody, mediaTypes: ["application/json"] },
+      responses: { 201: { description: "The order, waiting for its payment.", body: CreatedPaymentJson } },
+      errors: {
+        400: ["invalid_request", "malformed_json", "invalid_idempotency_key", "price_unavailable", "amount_out_of_range", "custom_amount_disabled"],
+        409: ["request_in_progress", "catalogue_changed"],
+        422: ["idempotency_key_reused"],
+        502: ["gateway_error"],
+        503: ["gateway_unavailable"],
+      },
+    }),
+    limitWrites("create"),
+    async (c) => {
+      if (!c.var.authVia) throw unauthorized();
+      const body = await readJson(c);
+      const order = await openOrder(deps(c), c.var.session, priceIdsIn(body));
+      signIn(c, order.session);
+      await enforceUserLimit(c.env, "create", order.session.user.id);
+      const input = orderInput(c, body);
+      const origin = new URL(c.req.url).origin;
+      const result = await createPayment(deps(c), order, input, origin, idempotencyKey(c));
+      return c.json(result.body as object, result.status as 201);
+    },
+  )
   // What a cart costs, priced exactly as an order would be; public, and it creates nothing.
-  .post("/quote", async (c) => {
-    const body = await jsonBody(c, CatalogueBody);
-    const quote = await quoteOrder(deps(c), body.items);
-    return c.json({ amount: quote.amount, currency: "KRW", name: quote.name, line_items: quote.lines.map(presentLineItem) });
-  })
-  .get("/", requireUser(), async (c) => {
-    const q = queryWith(c, ListQuery);
-    const rows = await ownPayments(c.var, {
-      userId: c.var.user!.id,
-      status: q.status,
-      beforeId: q.cursor ? Number(q.cursor) : undefined,
-      limit: q.limit + 1,
-    });
-    const page = rows.slice(0, q.limit);
-    return c.json({
-      items: page.map((p) => presentPayment(p, p.items)),
-      next_cursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null,
-    });
-  })
-  .get("/:merchant_uid", requireUser(), async (c) => {
-    // The busiest route (result pages poll it): payment, events and refunds in one round trip, owner checked after.
-    // Unknown, malformed and other users' merchant_uids all answer the same 404.
-    const viewer = { userId: c.var.user!.id, admin: isAdmin(c) };
-    const detail = await visiblePaymentDetail(c.var, viewer, c.req.param("merchant_uid"));
-    return c.json({
-      ...presentPayment(detail.payment, detail.items),
-      events: detail.events.map(presentEvent),
-      refunds: detail.refunds.map(presentRefund),
-    });
-  })
-  .post("/:merchant_uid/complete", requireUser(), limitWrites("complete"), async (c) => {
-    const merchantUid = c.req.param("merchant_uid");
-    if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
-    const body = await jsonBody(c, CompleteBody);
-    const row = await completePayment(deps(c), {
-      userId: c.var.user!.id,
-      merchantUid,
-      impUid: body.imp_uid,
-      source: "browser",
-    });
-    return c.json(presentPayment(row), 202);
-  })
-  .post("/:merchant_uid/cancel", requireUser(), async (c) => {
-    const merchantUid = c.req.param("merchant_uid");
-    if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
-    const row = await cancelOrder(deps(c), { userId: c.var.user!.id, merchantUid });
-    return c.json(presentPayment(row));
-  })
+  .post(
+    "/quote",
+    describe({
+      operationId: "quoteOrder",
+      summary: "Price a cart",
+      description:
+        "Prices `items` exactly as creating the order would, without creating anything: what a shop page shows is " +
+        "what the order will cost. No session needed.",
+      tags: ["Payments"],
+      responses: { 200: { description: "The cart, priced.", body: QuoteJson } },
+      errors: { 400: ["price_unavailable", "amount_out_of_range"] },
+    }),
+    body(CatalogueBody),
+    async (c) => {
+      const quote = await quoteOrder(deps(c), c.req.valid("json").items);
+      return c.json({
+        amount: quote.amount,
+        currency: "KRW",
+        name: quote.name,
+        line_items: quote.lines.map(presentLineItem),
+      } satisfies z.output<typeof QuoteJson>);
+    },
+  )
+  .get(
+    "/",
+    describe({
+      operationId: "listPayments",
+      summary: "Your payments",
+      description: "The signed-in account's payments, newest first, a page at a time.",
+      tags: ["Payments"],
+      responses: { 200: { description: "A page of payments.", body: PaymentPage } },
+    }),
+    requireUser(),
+    query(ListQuery),
+    async (c) => {
+      const q = c.req.valid("query");
+      const rows = await ownPayments(c.var, {
+        userId: c.var.user!.id,
+        status: q.status,
+        beforeId: q.cursor ? Number(q.cursor) : undefined,
+        limit: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      return c.json({
+        items: page.map((p) => presentPayment(p, p.items)),
+        next_cursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null,
+      } satisfies z.output<typeof PaymentPage>);
+    },
+  )
+  .get(
+    "/:merchant_uid",
+    describe({
+      operationId: "getPayment",
+      summary: "A payment, with its timeline and refunds",
+      description: "For its owner or an administrator; anyone else gets the same 404 as for a payment that does not exist. Poll it after `complete`: `status` leaves `ready` once Iamport's answer is checked.",
+      tags: ["Payments"],
+      params: merchantUidParam,
+      responses: { 200: { description: "The payment.", body: PaymentDetailJson } },
+      errors: { 404: ["not_found"] },
+    }),
+    requireUser(),
+    async (c) => {
+      // The busiest route (result pages poll it): payment, events and refunds in one round trip, owner checked after.
+      // Unknown, malformed and other users' merchant_uids all answer the same 404.
+      const viewer = { userId: c.var.user!.id, admin: isAdmin(c) };
+      const detail = await visiblePaymentDetail(c.var, viewer, c.req.param("merchant_uid"));
+      return c.json({
+        ...presentPayment(detail.payment, detail.items),
+        events: detail.events.map(presentEvent),
+        refunds: detail.refunds.map(presentRefund),
+      } satisfies z.output<typeof PaymentDetailJson>);
+    },
+  )
+  .post(
+    "/:merchant_uid/complete",
+    describe({
+      operationId: "completePayment",
+      summary: "Report the buyer's payment",
+      description:
+        "What `IMP.request_pay`'s callback got. It is only a hint: the imp_uid is recorded and validation queued; " +
+        "the status changes only once Iamport's own record is checked against the order (poll GET the payment).",
+      tags: ["Payments"],
+      params: merchantUidParam,
+      responses: { 202: { description: "Recorded; validation is queued.", body: PaymentJson } },
+      errors: { 404: ["not_found"], 409: ["imp_uid_mismatch", "imp_uid_in_use"] },
+    }),
+    requireUser(),
+    limitWrites("complete"),
+    body(CompleteBody),
+    async (c) => {
+      const merchantUid = c.req.param("merchant_uid");
+      if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
+      const row = await completePayment(deps(c), {
+        userId: c.var.user!.id,
+        merchantUid,
+        impUid: c.req.valid("json").imp_uid,
+        source: "browser",
+      });
+      return c.json(presentPayment(row), 202);
+    },
+  )
+  .post(
+    "/:merchant_uid/cancel",
+    describe({
+      operationId: "cancelOrder",
+      summary: "Give up an unpaid order",
+      description:
+        "Iamport is asked first: if it holds a payment for the order, the order is validated instead (409 " +
+        "payment_exists). A payment made after the cancel is refunded automatically.",
+      tags: ["Payments"],
+      params: merchantUidParam,
+      responses: { 200: { description: "The cancelled order.", body: PaymentJson } },
+      errors: {
+        404: ["not_found"],
+        409: ["invalid_state", "payment_exists"],
+        502: ["gateway_error"],
+        503: ["gateway_unavailable"],
+      },
+    }),
+    requireUser(),
+    async (c) => {
+      const merchantUid = c.req.param("merchant_uid");
+      if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
+      const row = await cancelOrder(deps(c), { userId: c.var.user!.id, merchantUid });
+      return c.json(presentPayment(row));
+    },
+  )
   .route("/:merchant_uid/refunds", refundRoutes);

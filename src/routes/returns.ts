@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
-import { queryWith } from "../lib/validate";
+import { query } from "../lib/validate";
 import { addressLimit, enforceLimits } from "../middleware/rate-limit";
+import { describe } from "../openapi/describe";
 import { reportReturn } from "../services/returns";
 import type { AppEnv } from "../types";
 import { deps, IMP_UID_PATTERN } from "./shared";
@@ -16,22 +17,41 @@ const ReturnQuery = z.object({
   error_msg: z.string().max(500).optional(),
 });
 
-export const returnRoutes = new Hono<AppEnv>().get("/return", async (c) => {
-  const q = queryWith(c, ReturnQuery);
-  const target = new URL(`/payments/${q.merchant_uid}`, c.req.url);
-  if (q.imp_success === "false" || (q.error_code && !q.imp_uid)) {
-    target.searchParams.set("result", "failed");
-    if (q.error_msg) target.searchParams.set("message", q.error_msg);
-  }
-  if (q.imp_uid) {
-    const user = c.var.user;
-    // Signed out, this is an anonymous request that can make pocketpay call Iamport: limited per address.
-    if (user) {
-      await enforceLimits([[c.env.PAYMENT_USER_LIMITER, `complete:${user.id}`], ...addressLimit(c.env.CLIENT_IP_LIMITER, "complete", c.req.raw)]);
-    } else {
-      await enforceLimits(addressLimit(c.env.CLIENT_IP_LIMITER, "return", c.req.raw));
+export const returnRoutes = new Hono<AppEnv>().get(
+  "/return",
+  describe({
+    operationId: "mobileReturn",
+    summary: "Where Iamport sends a mobile buyer back",
+    description:
+      "The `m_redirect_url` of the checkout. A signed-in owner's report is recorded like `complete`; then the " +
+      "browser is sent to the payment's page (with `result=failed` and the message when the payment failed).",
+    tags: ["Payments"],
+    rateLimited: true,
+    responses: {
+      303: {
+        description: "To the payment's page.",
+        headers: { Location: { description: "/payments/{merchant_uid}[?result=failed&message=…]", schema: { type: "string" }, required: true } },
+      },
+    },
+  }),
+  query(ReturnQuery),
+  async (c) => {
+    const q = c.req.valid("query");
+    const target = new URL(`/payments/${q.merchant_uid}`, c.req.url);
+    if (q.imp_success === "false" || (q.error_code && !q.imp_uid)) {
+      target.searchParams.set("result", "failed");
+      if (q.error_msg) target.searchParams.set("message", q.error_msg);
     }
-    await reportReturn(deps(c), { userId: user?.id ?? null, merchantUid: q.merchant_uid, impUid: q.imp_uid });
-  }
-  return c.redirect(target.pathname + target.search, 303);
-});
+    if (q.imp_uid) {
+      const user = c.var.user;
+      // Signed out, this is an anonymous request that can make pocketpay call Iamport: limited per address.
+      if (user) {
+        await enforceLimits([[c.env.PAYMENT_USER_LIMITER, `complete:${user.id}`], ...addressLimit(c.env.CLIENT_IP_LIMITER, "complete", c.req.raw)]);
+      } else {
+        await enforceLimits(addressLimit(c.env.CLIENT_IP_LIMITER, "return", c.req.raw));
+      }
+      await reportReturn(deps(c), { userId: user?.id ?? null, merchantUid: q.merchant_uid, impUid: q.imp_uid });
+    }
+    return c.redirect(target.pathname + target.search, 303);
+  },
+);

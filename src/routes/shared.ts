@@ -17,6 +17,13 @@ export function idempotencyKey(c: Context): string | undefined {
   return key;
 }
 
+/** The path parameter of every route under /api/payments/:merchant_uid, as the document describes it. */
+export const merchantUidParam = {
+  merchant_uid: {
+    description: "The order's id (`pay_` and 32 hex characters). One that is malformed, unknown or not yours answers 404.",
+  },
+};
+
 export const deps = (c: Context<AppEnv>) =>
   depsFor(c.env, { db: c.var.db, config: c.var.config, now: c.var.now, usage: c.var.usage });
 

@@ -9,12 +9,15 @@ import { enqueueValidation } from "./enqueue";
 // Iamport's V1 notification: {imp_uid, merchant_uid, status} (+ cancellation_id), as JSON or a form, unsigned.
 // It is a hint only: it is stored, then the queue asks Iamport what really happened. Loose on purpose: Iamport
 // adds fields without notice, and a delivery must never be refused for one.
-const Delivery = z.object({
-  imp_uid: z.string().regex(IMP_UID_PATTERN, "must be an Iamport imp_uid"),
-  merchant_uid: z.string().min(1).max(40),
-  status: z.string().min(1).max(32),
-  cancellation_id: z.string().max(64).optional(),
-});
+// The OpenAPI document shows this schema as the webhook's body (src/openapi/document.ts).
+export const IamportNotification = z
+  .object({
+    imp_uid: z.string().regex(IMP_UID_PATTERN, "must be an Iamport imp_uid").meta({ description: "Iamport's payment id." }),
+    merchant_uid: z.string().min(1).max(40).meta({ description: "The order's id (pocketpay's are `pay_` and 32 hex characters)." }),
+    status: z.string().min(1).max(32).meta({ description: "Iamport's status then: ready (a virtual account issued), paid, failed or cancelled." }),
+    cancellation_id: z.string().max(64).optional().meta({ description: "With status cancelled: the cancel's id in cancel_history." }),
+  })
+  .meta({ id: "IamportNotification", description: "Iamport V1's notification; other fields may appear and are ignored." });
 
 function parseDelivery(contentType: string, text: string): unknown {
   if (contentType === "application/x-www-form-urlencoded") return Object.fromEntries(new URLSearchParams(text));
@@ -27,10 +30,10 @@ function parseDelivery(contentType: string, text: string): unknown {
  * no Iamport lookup. Throws 400 for a malformed delivery, after storing it.
  */
 export async function receiveWebhook(deps: Deps, d: { sourceIp: string; contentType: string; body: string }): Promise<void> {
-  let parsed: z.infer<typeof Delivery> | undefined;
+  let parsed: z.infer<typeof IamportNotification> | undefined;
   let problem: string | undefined;
   try {
-    const result = Delivery.safeParse(parseDelivery(d.contentType, d.body));
+    const result = IamportNotification.safeParse(parseDelivery(d.contentType, d.body));
     if (result.success) parsed = result.data;
     else problem = result.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ");
   } catch {

@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { setRoleSql } from "../../scripts/admin/sql.mjs";
+import { checkResponse, servedContract } from "./contract";
 
 export const ORIGIN = "http://localhost:8787";
 
@@ -15,7 +16,10 @@ let ipCounter = 0;
 /** A fresh client address per caller, so rate limits set for one test do not leak into another. */
 export const freshIp = () => `203.0.113.${(ipCounter++ % 250) + 1}-${crypto.randomUUID().slice(0, 8)}`;
 
-/** Calls the Worker's own fetch handler, as a browser or API client on localhost would. */
+/**
+ * Calls the Worker's own fetch handler, as a browser or API client on localhost would. Every answer is checked
+ * against the OpenAPI document: one the document does not allow fails the test.
+ */
 export async function call(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
   const headers = new Headers(opts.headers);
   if (!headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", freshIp());
@@ -26,7 +30,14 @@ export async function call(method: string, path: string, opts: CallOptions = {})
     body = JSON.stringify(opts.body);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
   }
-  return exports.default.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }));
+  return fetchChecked(new Request(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }));
+}
+
+/** The Worker's fetch, with the answer held to the OpenAPI document it serves (see contract.ts). */
+export async function fetchChecked(request: Request): Promise<Response> {
+  const res = await exports.default.fetch(request);
+  await checkResponse(await servedContract(), request.method, request.url, res);
+  return res;
 }
 
 export async function json<T = any>(res: Response): Promise<T> {

@@ -1,8 +1,8 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CallInfo } from "../../src/iamport";
 import { observeIamportCalls } from "../../src/services/deps";
-import { adminUser, call, signUp, type TestUser } from "../helpers/http";
+import { adminUser, call, fetchChecked, signUp, type TestUser } from "../helpers/http";
 import { complete, createOrder } from "../helpers/orders";
 import { pay } from "../helpers/sandbox";
 import { waitFor, waitForInboxDrained, waitForStatus } from "../helpers/wait";
@@ -180,7 +180,7 @@ describe("anonymous requests cost no Iamport call", () => {
 
   it("does not put calls from inside the account (no client address: the sandbox's webhooks) in one bucket", async () => {
     const post = (i: number) => () =>
-      exports.default.fetch(
+      fetchChecked(
         new Request("http://localhost:8787/webhooks/iamport", {
           method: "POST",
           headers: { "content-type": "application/json" },
