@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { openapiTools } from "./test/node/openapi-tools.ts";
 
 // The sandbox runs as an auxiliary Worker, which takes built JavaScript: build it from sandbox/ first.
 const SANDBOX_SCRIPT = ".build/sandbox/index.js";
@@ -51,6 +52,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: appMigrations, SANDBOX_MIGRATIONS: sandboxMigrations, DEMO_CATALOGUE: demoCatalogue,
           },
           outboundService: refuseOutbound,
+          // Lints the served OpenAPI document and compiles a typed client against it, in Node (test/node).
+          serviceBindings: { OPENAPI_TOOLS: openapiTools },
           // The per-address limits are smaller here than in wrangler.toml (120 and 300 a minute), so the tests that
           // reach them stay short (every test uses its own addresses); the per-account limits are the real ones.
           // test/unit/wrangler-config.test.ts holds wrangler.toml's numbers.

@@ -12,6 +12,8 @@ declare global {
       SANDBOX_DB: D1Database;
       /** scripts/demo-catalogue.sql, split into statements. */
       DEMO_CATALOGUE: string[];
+      /** Node-side tools for the OpenAPI document: lint, and compile a typed client (test/node/openapi-tools.ts). */
+      OPENAPI_TOOLS: Fetcher;
     }
   }
 }

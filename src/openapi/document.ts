@@ -116,6 +116,7 @@ async function iamportWebhook() {
         "is stored, then a queue asks Iamport for the payment and checks it against the order. Deliveries may repeat " +
         "or arrive out of order; each gives at most one state change.",
       tags: ["Webhooks"],
+      security: [],
       requestBody: { required: true, content: { "application/json": body, "application/x-www-form-urlencoded": body } },
       responses: {
         "200": { description: "Stored; validation is queued." },
@@ -156,6 +157,7 @@ export async function buildDocument(app: Hono<any, any, any>, opts: { production
     openapi: "3.1.0",
     info: generated.info,
     jsonSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",
+    servers: [{ url: "/", description: "This deployment: the document is served by the API it describes." }],
     tags: [
       { name: "Auth", description: "Accounts and sessions." },
       { name: "Payments", description: "Orders, the browser's report, cancels and refunds." },
