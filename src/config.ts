@@ -44,7 +44,8 @@ export class ConfigError extends Error {
 }
 
 /** Parses vars and secrets once; a missing or malformed setting throws a ConfigError that names it. */
-export function parseConfig(env: Record<string, unknown>): Config {
+export function parseConfig(bindings: object): Config {
+  const env = bindings as Record<string, unknown>;
   const result = ConfigSchema.safeParse(env);
   if (result.success) return result.data;
   const names = [...new Set(result.error.issues.map((i) => String(i.path[0])))];
@@ -60,7 +61,7 @@ const cache = new WeakMap<object, Config>();
 export function configFor(env: object): Config {
   let config = cache.get(env);
   if (!config) {
-    config = parseConfig(env as Record<string, unknown>);
+    config = parseConfig(env);
     cache.set(env, config);
   }
   return config;

@@ -1,12 +1,9 @@
 import type { D1Migration } from "cloudflare:test";
-import type { Env as AppEnv } from "../src/env";
 
 declare global {
   namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: typeof import("../src/index");
-    }
-    interface Env extends AppEnv {
+    // The app's bindings are generated into worker-configuration.d.ts; the tests' own bindings are added here.
+    interface Env {
       TEST_MIGRATIONS: D1Migration[];
       SANDBOX_MIGRATIONS: D1Migration[];
       SANDBOX_DB: D1Database;

@@ -1,11 +1,6 @@
-export interface Env {
-  SANDBOX_DB: D1Database;
-  /** The main app, for webhooks. Optional because the sandbox also runs alone under `wrangler dev`. */
-  APP?: Fetcher;
-  SANDBOX_IMP_KEY: string;
-  SANDBOX_IMP_SECRET: string;
-  SANDBOX_IMP_CODE: string;
-}
+// The sandbox's bindings and vars, generated from sandbox/wrangler.toml by `wrangler types` into
+// sandbox/worker-configuration.d.ts (`npm run types`).
+export type Env = Cloudflare.Env;
 
 export type AppEnv = {
   Bindings: Env;
