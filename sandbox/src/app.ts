@@ -5,6 +5,7 @@ import { requireToken } from "./middleware/auth";
 import { injectFaults } from "./middleware/faults";
 import { browser } from "./routes/browser";
 import { cancel } from "./routes/cancel";
+import { controlDocument } from "./openapi";
 import { control } from "./routes/control";
 import { payments } from "./routes/payments";
 import { prepare } from "./routes/prepare";
@@ -29,6 +30,8 @@ api.route("/", schedules);
 
 export const app = new Hono<AppEnv>().basePath(BASE_PATH);
 // Control and browser routes are registered first and answer before the API middleware would run.
+// The control routes' own OpenAPI description, which the app merges into its local document.
+app.get("/__control/openapi.json", async (c) => c.json(await controlDocument(app)));
 app.route("/__control", control);
 app.route("/", browser);
 app.route("/", api);

@@ -127,8 +127,24 @@ async function iamportWebhook() {
   return { entry, schemas: components?.schemas ?? {} };
 }
 
-/** Generates the document of `app` as this deployment serves it; production leaves out the local-only routes. */
-export async function buildDocument(app: Hono<any, any, any>, opts: { production: boolean }): Promise<OpenApiDocument> {
+/**
+ * The Iamport sandbox's control routes (local development and tests only), as the sandbox describes them
+ * (sandbox/src/openapi.ts): how a test or a demo acts as the buyer, arms faults or moves the test clock.
+ */
+async function sandboxControl(sandbox: Fetcher): Promise<{ paths: OpenAPIV3_1.PathsObject; schemas: Record<string, unknown> }> {
+  const res = await sandbox.fetch("http://sandbox.local/sandbox/iamport/__control/openapi.json");
+  if (!res.ok) throw new Error(`The sandbox's control description answered ${res.status}`);
+  return res.json();
+}
+
+/**
+ * Generates the document of `app` as this deployment serves it. Production leaves out the local-only routes
+ * and has no sandbox; elsewhere the sandbox's control routes are added (tag Sandbox).
+ */
+export async function buildDocument(
+  app: Hono<any, any, any>,
+  opts: { production: boolean; sandbox?: Fetcher | undefined },
+): Promise<OpenApiDocument> {
   const generated = (await generateSpecs(app, {
     documentation: {
       openapi: "3.1.0",
@@ -151,6 +167,9 @@ export async function buildDocument(app: Hono<any, any, any>, opts: { production
     if (Object.keys(kept).length > 0) paths[path] = kept;
   }
 
+  const sandbox = !opts.production && opts.sandbox ? await sandboxControl(opts.sandbox) : undefined;
+  if (sandbox) Object.assign(paths, sandbox.paths);
+
   const webhook = await iamportWebhook();
   const error = await responseSchema(ErrorJson).toOpenAPISchema();
   const document: OpenApiDocument = {
@@ -164,6 +183,9 @@ export async function buildDocument(app: Hono<any, any, any>, opts: { production
       { name: "Admin", description: "Administrators." },
       { name: "Webhooks", description: "What Iamport sends pocketpay." },
       { name: "Service", description: "Health, this document and, outside production, the benchmark's counters." },
+      ...(sandbox
+        ? [{ name: "Sandbox", description: "The built-in Iamport sandbox's controls, for tests and demos (never in production)." }]
+        : []),
     ],
     paths,
     webhooks: { iamportNotification: webhook.entry },
@@ -171,6 +193,7 @@ export async function buildDocument(app: Hono<any, any, any>, opts: { production
       schemas: {
         ...(generated.components?.schemas ?? {}),
         ...(error.components?.schemas ?? {}),
+        ...((sandbox?.schemas ?? {}) as Record<string, OpenAPIV3_1.SchemaObject>),
         ...webhook.schemas,
       },
       parameters: {

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import * as z from "zod";
 import { fnv1a } from "../lib/hash";
 import { describe } from "../openapi/describe";
@@ -20,13 +20,16 @@ const OpenApiJson = z
 
 export function docsRoutes(app: Hono<AppEnv>) {
   // One document per isolate and kind of deployment, generated on first use.
-  const documents = new Map<boolean, Promise<OpenApiDocument>>();
-  const documentFor = (production: boolean) => {
-    let doc = documents.get(production);
+  const documents = new Map<string, Promise<OpenApiDocument>>();
+  const documentFor = (c: Context<AppEnv>) => {
+    const production = c.var.config.APP_ENV === "production";
+    const sandbox = production ? undefined : c.env.IAMPORT_SANDBOX;
+    const key = `${production}:${!!sandbox}`;
+    let doc = documents.get(key);
     if (!doc) {
-      doc = buildDocument(app, { production });
-      documents.set(production, doc);
-      doc.catch(() => documents.delete(production));
+      doc = buildDocument(app, { production, sandbox });
+      documents.set(key, doc);
+      doc.catch(() => documents.delete(key));
     }
     return doc;
   };
@@ -42,7 +45,7 @@ export function docsRoutes(app: Hono<AppEnv>) {
       }),
       async (c) => {
         c.header("Cache-Control", "no-cache");
-        return c.json(await documentFor(c.var.config.APP_ENV === "production"));
+        return c.json(await documentFor(c));
       },
     )
     .get(
@@ -54,7 +57,7 @@ export function docsRoutes(app: Hono<AppEnv>) {
         responses: { 200: { description: "HTML, rendered from the document.", html: true } },
       }),
       async (c) => {
-        const doc = await documentFor(c.var.config.APP_ENV === "production");
+        const doc = await documentFor(c);
         setPageHeaders(c);
         return c.html(`<!doctype html>${<ApiReferencePage doc={doc} cssUrl={`${CSS_PATH}?v=${CSS_VERSION}`} />}`);
       },

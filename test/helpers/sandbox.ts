@@ -1,17 +1,19 @@
 import { env } from "cloudflare:workers";
+import { checkResponse, servedContract } from "./contract";
 
 // The test's handle on the Iamport sandbox: the buyer's actions and the fault switches, through the same
 // service binding the app uses. Sandbox state is shared by all test files, so every id here is unique.
 const BASE = "http://sandbox.local/sandbox/iamport";
 
+/** Calls the sandbox; its control routes' answers are held to the local OpenAPI document, like the app's. */
 export async function sandbox(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await env.IAMPORT_SANDBOX!.fetch(
-    new Request(BASE + path, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
+  const req = new Request(BASE + path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const res = await env.IAMPORT_SANDBOX!.fetch(req);
+  if (path.startsWith("/__control/")) await checkResponse(await servedContract(), method, req.url, res);
   const text = await res.text();
   try {
     return JSON.parse(text);

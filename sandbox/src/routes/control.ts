@@ -14,9 +14,57 @@ import { checkout } from "../services/checkout";
 import { runDueSchedules } from "../services/schedules";
 import { deposit, expire } from "../services/vbank";
 import { sendWebhook } from "../webhooks";
+import { control as describe, envelope, SandboxPayment } from "../openapi";
 
 /** Test and demo hooks. No auth: the sandbox only exists in local dev and tests. */
 export const control = new Hono<AppEnv>();
+
+// What the control routes answer, for the app's local OpenAPI document (sandbox/src/openapi.ts).
+const Callback = z
+  .looseObject({
+    success: z.boolean(),
+    imp_uid: z.string().nullable(),
+    merchant_uid: z.string(),
+    error_code: z.string().nullable(),
+    error_msg: z.string().nullable(),
+    paid_amount: z.number().nullable(),
+    status: z.string().nullable(),
+  })
+  .meta({ id: "SandboxCallback", description: "What IMP.request_pay's callback receives." });
+const Fault = z
+  .object({
+    id: z.number().int(),
+    path_prefix: z.string(),
+    method: z.string().nullable(),
+    kind: z.enum(FAULT_KINDS),
+    remaining: z.number().int(),
+    latency_ms: z.number().int().nullable(),
+    message: z.string().nullable(),
+    processed: z.number().int(),
+    match: z.string().nullable(),
+  })
+  .meta({ id: "SandboxFault" });
+const Webhook = z
+  .object({
+    id: z.number().int(),
+    imp_uid: z.string(),
+    merchant_uid: z.string(),
+    status: z.string(),
+    format: z.enum(["json", "form"]),
+    body: z.string(),
+    outcome: z.enum(["pending", "delivered", "failed"]),
+    response_status: z.number().int().nullable(),
+    error: z.string().nullable(),
+    sent_at: z.number(),
+    finished_at: z.number().nullable(),
+  })
+  .meta({ id: "SandboxWebhook" });
+const Done = z.object({ ok: z.literal(true) });
+const Clock = z.object({
+  now: z.number().int().meta({ description: "The sandbox's now, unix seconds." }),
+  offset_seconds: z.number().int(),
+});
+const VbankBody = z.object({ imp_uid: z.string().min(1).max(32) });
 
 const WebhookPlan = z.union([
   z.enum(["once", "none"]),
@@ -45,27 +93,38 @@ const PayBody = z.object({
 });
 
 // The buyer acting in the payment window. Returns the SDK callback payload, HTTP 200 even when success is false.
-control.post("/pay", async (c) => {
-  const b = parse(PayBody, await readBody(c));
-  const payload = await checkout(c.env, c.executionCtx, await nowMs(c), {
-    merchantUid: b.merchant_uid,
-    amount: b.amount,
-    currency: b.currency ?? "KRW",
-    name: b.name ?? null,
-    payMethod: b.pay_method,
-    buyer: { buyer_email: b.buyer_email, buyer_name: b.buyer_name, buyer_tel: b.buyer_tel },
-    customData: b.custom_data === undefined ? null : typeof b.custom_data === "string" ? b.custom_data : JSON.stringify(b.custom_data),
-    userAgent: c.req.header("user-agent") ?? null,
-    outcome: b.outcome,
-    failReason: b.fail_reason,
-    bankCode: b.vbank_code,
-    vbankDue: b.vbank_due,
-    skipPrepareCheck: b.skip_prepare_check,
-    webhook: b.webhook,
-    webhookFormat: b.webhook_format,
-  });
-  return c.json(payload);
-});
+control.post(
+  "/pay",
+  describe({
+    operationId: "sandboxPay",
+    summary: "The buyer acts in the payment window",
+    description: "Pays, fails or leaves the payment ready (a virtual account), and sends the webhooks as planned. Answers the SDK callback's payload, 200 even when success is false.",
+    body: PayBody,
+    answer: { description: "The callback payload.", body: Callback },
+    refusals: [400],
+  }),
+  async (c) => {
+    const b = parse(PayBody, await readBody(c));
+    const payload = await checkout(c.env, c.executionCtx, await nowMs(c), {
+      merchantUid: b.merchant_uid,
+      amount: b.amount,
+      currency: b.currency ?? "KRW",
+      name: b.name ?? null,
+      payMethod: b.pay_method,
+      buyer: { buyer_email: b.buyer_email, buyer_name: b.buyer_name, buyer_tel: b.buyer_tel },
+      customData: b.custom_data === undefined ? null : typeof b.custom_data === "string" ? b.custom_data : JSON.stringify(b.custom_data),
+      userAgent: c.req.header("user-agent") ?? null,
+      outcome: b.outcome,
+      failReason: b.fail_reason,
+      bankCode: b.vbank_code,
+      vbankDue: b.vbank_due,
+      skipPrepareCheck: b.skip_prepare_check,
+      webhook: b.webhook,
+      webhookFormat: b.webhook_format,
+    });
+    return c.json(payload);
+  },
+);
 
 const CancelBody = z.object({
   imp_uid: z.string().min(1).max(32),
@@ -75,18 +134,29 @@ const CancelBody = z.object({
 });
 
 // A cancel made in the Iamport console, outside pocketpay: console cancels notify by default.
-control.post("/cancel", async (c) => {
-  const b = parse(CancelBody, await readBody(c));
-  const result = await cancelPayment(c.env, c.executionCtx, await nowMs(c), {
-    imp_uid: b.imp_uid,
-    amount: b.amount,
-    reason: b.reason ?? "관리자 콘솔 취소",
-    webhook: b.webhook ?? true,
-    refundAccount: "not_required",
-  });
-  if (!result.ok) return envelopeError(c, result.httpStatus, result.code, result.message);
-  return ok(c, publicPayment(result.payment));
-});
+control.post(
+  "/cancel",
+  describe({
+    operationId: "sandboxConsoleCancel",
+    summary: "A cancel made in Iamport's console",
+    description: "Outside pocketpay; notifies by webhook unless webhook is false. A refused cancel answers like Iamport: code != 0, sometimes with HTTP 200.",
+    body: CancelBody,
+    answer: { description: "The payment after the cancel, or Iamport's refusal.", body: z.union([envelope(SandboxPayment), z.object({ code: z.number().int(), message: z.string(), response: z.null() })]) },
+    refusals: [400, 404, 409],
+  }),
+  async (c) => {
+    const b = parse(CancelBody, await readBody(c));
+    const result = await cancelPayment(c.env, c.executionCtx, await nowMs(c), {
+      imp_uid: b.imp_uid,
+      amount: b.amount,
+      reason: b.reason ?? "관리자 콘솔 취소",
+      webhook: b.webhook ?? true,
+      refundAccount: "not_required",
+    });
+    if (!result.ok) return envelopeError(c, result.httpStatus, result.code, result.message);
+    return ok(c, publicPayment(result.payment));
+  },
+);
 
 const DepositBody = z.object({
   imp_uid: z.string().min(1).max(32),
@@ -95,17 +165,37 @@ const DepositBody = z.object({
 });
 
 // The buyer's bank transfer into an issued virtual account: `paid`, with a `paid` webhook unless webhook: false.
-control.post("/vbank/deposit", async (c) => {
-  const b = parse(DepositBody, await readBody(c));
-  const p = await deposit(c.env, c.executionCtx, await nowMs(c), { imp_uid: b.imp_uid, amount: b.amount, webhook: b.webhook ?? true });
-  return ok(c, publicPayment(p));
-});
+control.post(
+  "/vbank/deposit",
+  describe({
+    operationId: "sandboxVbankDeposit",
+    summary: "The buyer's transfer into an issued virtual account",
+    body: DepositBody,
+    answer: { description: "The payment, now paid.", body: envelope(SandboxPayment) },
+    refusals: [400, 404, 409],
+  }),
+  async (c) => {
+    const b = parse(DepositBody, await readBody(c));
+    const p = await deposit(c.env, c.executionCtx, await nowMs(c), { imp_uid: b.imp_uid, amount: b.amount, webhook: b.webhook ?? true });
+    return ok(c, publicPayment(p));
+  },
+);
 
 // The deposit deadline passes now (without moving the shared clock): the account can no longer be paid.
-control.post("/vbank/expire", async (c) => {
-  const b = parse(z.object({ imp_uid: z.string().min(1).max(32) }), await readBody(c));
-  return ok(c, publicPayment(await expire(c.env, await nowMs(c), b.imp_uid)));
-});
+control.post(
+  "/vbank/expire",
+  describe({
+    operationId: "sandboxVbankExpire",
+    summary: "A virtual account's deadline passes now",
+    body: VbankBody,
+    answer: { description: "The payment, no longer payable.", body: envelope(SandboxPayment) },
+    refusals: [400, 404, 409],
+  }),
+  async (c) => {
+    const b = parse(VbankBody, await readBody(c));
+    return ok(c, publicPayment(await expire(c.env, await nowMs(c), b.imp_uid)));
+  },
+);
 
 const RunBody = z.object({
   customer_uid: z.string().min(1).max(80).optional(),
@@ -115,15 +205,25 @@ const RunBody = z.object({
 
 // Iamport's scheduler, on demand: runs the schedules due by `until` (default: the sandbox's now). `until` and the
 // customer/merchant filter let one test run its own schedules without moving the clock every test shares.
-control.post("/schedules/run", async (c) => {
-  const b = parse(RunBody, await readBody(c));
-  const now = await nowMs(c);
-  const executed = await runDueSchedules(c.env, c.executionCtx, now, b.until ?? Math.floor(now / 1000), {
-    customerUid: b.customer_uid,
-    merchantUids: typeof b.merchant_uid === "string" ? [b.merchant_uid] : b.merchant_uid,
-  });
-  return c.json({ executed });
-});
+control.post(
+  "/schedules/run",
+  describe({
+    operationId: "sandboxRunSchedules",
+    summary: "Run Iamport's scheduler now",
+    body: RunBody,
+    answer: { description: "The schedules it executed.", body: z.object({ executed: z.array(z.looseObject({})) }) },
+    refusals: [400],
+  }),
+  async (c) => {
+    const b = parse(RunBody, await readBody(c));
+    const now = await nowMs(c);
+    const executed = await runDueSchedules(c.env, c.executionCtx, now, b.until ?? Math.floor(now / 1000), {
+      customerUid: b.customer_uid,
+      merchantUids: typeof b.merchant_uid === "string" ? [b.merchant_uid] : b.merchant_uid,
+    });
+    return c.json({ executed });
+  },
+);
 
 const ResendBody = z.object({
   imp_uid: z.string().min(1),
@@ -132,24 +232,34 @@ const ResendBody = z.object({
 });
 
 // The console's "re-send" button: notifies the payment's current status again.
-control.post("/webhook", async (c) => {
-  const b = parse(ResendBody, await readBody(c));
-  const p = await getPayment(c.env.SANDBOX_DB, b.imp_uid);
-  if (!p) throw new IamportError(404, -1, MSG.paymentNotFound);
-  const last = p.cancel_history.at(-1);
-  const ids = await sendWebhook(
-    c.env,
-    c.executionCtx,
-    {
-      imp_uid: p.imp_uid,
-      merchant_uid: p.merchant_uid,
-      status: p.status,
-      ...(p.status === "cancelled" && last ? { cancellation_id: last.cancellation_id } : {}),
-    },
-    { format: b.format ?? (await getWebhookFormat(c.env.SANDBOX_DB, p.imp_uid)), nowMs: await nowMs(c), times: b.duplicates },
-  );
-  return c.json({ webhook_ids: ids });
-});
+control.post(
+  "/webhook",
+  describe({
+    operationId: "sandboxResendWebhook",
+    summary: "The console's re-send button",
+    body: ResendBody,
+    answer: { description: "The deliveries queued.", body: z.object({ webhook_ids: z.array(z.number().int()) }) },
+    refusals: [400, 404],
+  }),
+  async (c) => {
+    const b = parse(ResendBody, await readBody(c));
+    const p = await getPayment(c.env.SANDBOX_DB, b.imp_uid);
+    if (!p) throw new IamportError(404, -1, MSG.paymentNotFound);
+    const last = p.cancel_history.at(-1);
+    const ids = await sendWebhook(
+      c.env,
+      c.executionCtx,
+      {
+        imp_uid: p.imp_uid,
+        merchant_uid: p.merchant_uid,
+        status: p.status,
+        ...(p.status === "cancelled" && last ? { cancellation_id: last.cancellation_id } : {}),
+      },
+      { format: b.format ?? (await getWebhookFormat(c.env.SANDBOX_DB, p.imp_uid)), nowMs: await nowMs(c), times: b.duplicates },
+    );
+    return c.json({ webhook_ids: ids });
+  },
+);
 
 const FaultBody = z.object({
   path: z.string().min(1).startsWith("/"),
@@ -163,68 +273,128 @@ const FaultBody = z.object({
   match: z.string().min(1).max(200).optional(),
 });
 
-control.post("/faults", async (c) => {
-  const b = parse(FaultBody, await readBody(c));
-  const fault = await addFault(c.env.SANDBOX_DB, {
-    path_prefix: b.path,
-    method: b.method?.toUpperCase() ?? null,
-    kind: b.kind,
-    remaining: b.times ?? 1,
-    latency_ms: b.latency_ms ?? null,
-    message: b.message ?? null,
-    processed: b.processed ? 1 : 0,
-    match: b.match ?? null,
-  });
-  return c.json({ fault }, 201);
-});
+control.post(
+  "/faults",
+  describe({
+    operationId: "sandboxAddFault",
+    summary: "Make the next matching Iamport calls fail",
+    description: "As the real API fails: HTTP 500, a timeout, 401, code != 0, a malformed body, or latency.",
+    body: FaultBody,
+    answer: { status: 201, description: "The fault, armed.", body: z.object({ fault: Fault }) },
+    refusals: [400],
+  }),
+  async (c) => {
+    const b = parse(FaultBody, await readBody(c));
+    const fault = await addFault(c.env.SANDBOX_DB, {
+      path_prefix: b.path,
+      method: b.method?.toUpperCase() ?? null,
+      kind: b.kind,
+      remaining: b.times ?? 1,
+      latency_ms: b.latency_ms ?? null,
+      message: b.message ?? null,
+      processed: b.processed ? 1 : 0,
+      match: b.match ?? null,
+    });
+    return c.json({ fault }, 201);
+  },
+);
 
-control.get("/faults", async (c) => c.json({ faults: await listFaults(c.env.SANDBOX_DB) }));
+control.get(
+  "/faults",
+  describe({ operationId: "sandboxListFaults", summary: "The faults still armed", answer: { description: "Armed faults.", body: z.object({ faults: z.array(Fault) }) } }),
+  async (c) => c.json({ faults: await listFaults(c.env.SANDBOX_DB) }),
+);
 
-control.delete("/faults", async (c) => {
-  await clearFaults(c.env.SANDBOX_DB);
-  return c.json({ ok: true });
-});
+control.delete(
+  "/faults",
+  describe({ operationId: "sandboxClearFaults", summary: "Disarm every fault", answer: { description: "Done.", body: Done } }),
+  async (c) => {
+    await clearFaults(c.env.SANDBOX_DB);
+    return c.json({ ok: true as const });
+  },
+);
 
 const clockView = async (c: Context<AppEnv>) => {
   const offset = await readOffsetMs(c.env.SANDBOX_DB);
   return { now: Math.floor((Date.now() + offset) / 1000), offset_seconds: Math.floor(offset / 1000) };
 };
 
-control.get("/clock", async (c) => c.json(await clockView(c)));
+control.get(
+  "/clock",
+  describe({ operationId: "sandboxClock", summary: "The sandbox's test clock", answer: { description: "Its now and offset.", body: Clock } }),
+  async (c) => c.json(await clockView(c)),
+);
 
 // Moving the clock is time passing: the schedules that fall due run, as Iamport's scheduler would run them.
-control.post("/clock", async (c) => {
-  const b = parse(z.object({ advance_seconds: z.number().int().min(0).max(10 * 365 * 86400) }), await readBody(c));
-  const offset = await advanceClock(c.env.SANDBOX_DB, b.advance_seconds);
-  const now = Date.now() + offset;
-  const executed = await runDueSchedules(c.env, c.executionCtx, now, Math.floor(now / 1000));
-  return c.json({ ...(await clockView(c)), schedules_executed: executed.length });
-});
+const AdvanceBody = z.object({ advance_seconds: z.number().int().min(0).max(10 * 365 * 86400) });
 
-control.delete("/clock", async (c) => {
-  await resetClock(c.env.SANDBOX_DB);
-  return c.json(await clockView(c));
-});
+control.post(
+  "/clock",
+  describe({
+    operationId: "sandboxAdvanceClock",
+    summary: "Move the test clock forward",
+    description: "Time passing: the schedules that fall due run, as Iamport's scheduler would run them.",
+    body: AdvanceBody,
+    answer: { description: "The clock, and how many schedules ran.", body: Clock.extend({ schedules_executed: z.number().int() }) },
+    refusals: [400],
+  }),
+  async (c) => {
+    const b = parse(AdvanceBody, await readBody(c));
+    const offset = await advanceClock(c.env.SANDBOX_DB, b.advance_seconds);
+    const now = Date.now() + offset;
+    const executed = await runDueSchedules(c.env, c.executionCtx, now, Math.floor(now / 1000));
+    return c.json({ ...(await clockView(c)), schedules_executed: executed.length });
+  },
+);
 
-control.post("/reset", async (c) => {
-  await resetAll(c.env.SANDBOX_DB);
-  return c.json({ ok: true });
-});
+control.delete(
+  "/clock",
+  describe({ operationId: "sandboxResetClock", summary: "Put the test clock back to real time", answer: { description: "The clock.", body: Clock } }),
+  async (c) => {
+    await resetClock(c.env.SANDBOX_DB);
+    return c.json(await clockView(c));
+  },
+);
 
-control.get("/payments/:imp_uid", async (c) => {
-  const p = await getPayment(c.env.SANDBOX_DB, c.req.param("imp_uid"));
-  if (!p) throw new IamportError(404, -1, MSG.paymentNotFound);
-  return c.json({
-    payment: publicPayment(p),
-    webhook_format: await getWebhookFormat(c.env.SANDBOX_DB, p.imp_uid),
-    webhooks: await listWebhooks(c.env.SANDBOX_DB, { imp_uid: p.imp_uid }),
-  });
-});
+control.post(
+  "/reset",
+  describe({ operationId: "sandboxReset", summary: "Forget every payment, token, fault and webhook", answer: { description: "Done.", body: Done } }),
+  async (c) => {
+    await resetAll(c.env.SANDBOX_DB);
+    return c.json({ ok: true as const });
+  },
+);
 
-control.get("/webhooks", async (c) => {
-  const filter = { merchant_uid: c.req.query("merchant_uid"), imp_uid: c.req.query("imp_uid") };
-  return c.json({ webhooks: await listWebhooks(c.env.SANDBOX_DB, filter) });
-});
+control.get(
+  "/payments/:imp_uid",
+  describe({
+    operationId: "sandboxInspectPayment",
+    summary: "A payment as the sandbox holds it, with its webhooks",
+    answer: {
+      description: "The payment.",
+      body: z.object({ payment: SandboxPayment, webhook_format: z.enum(["json", "form"]).nullable(), webhooks: z.array(Webhook) }),
+    },
+    refusals: [404],
+  }),
+  async (c) => {
+    const p = await getPayment(c.env.SANDBOX_DB, c.req.param("imp_uid"));
+    if (!p) throw new IamportError(404, -1, MSG.paymentNotFound);
+    return c.json({
+      payment: publicPayment(p),
+      webhook_format: await getWebhookFormat(c.env.SANDBOX_DB, p.imp_uid),
+      webhooks: await listWebhooks(c.env.SANDBOX_DB, { imp_uid: p.imp_uid }),
+    });
+  },
+);
+
+control.get(
+  "/webhooks",
+  describe({ operationId: "sandboxListWebhooks", summary: "The webhooks sent, by merchant_uid or imp_uid", answer: { description: "The deliveries.", body: z.object({ webhooks: z.array(Webhook) }) } }),
+  async (c) => {
+    const filter = { merchant_uid: c.req.query("merchant_uid"), imp_uid: c.req.query("imp_uid") };
+    return c.json({ webhooks: await listWebhooks(c.env.SANDBOX_DB, filter) });
+  },
+);
 
 // Keep unknown control paths from falling through to the authenticated API.
 control.all("*", (c) => envelopeError(c, 404, -1, MSG.notFoundRoute));
