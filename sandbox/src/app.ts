@@ -29,9 +29,9 @@ api.route("/", subscribePayments);
 api.route("/", schedules);
 
 export const app = new Hono<AppEnv>().basePath(BASE_PATH);
-// Control and browser routes are registered first and answer before the API middleware would run.
 // The control routes' own OpenAPI description, which the app merges into its local document.
-app.get("/__control/openapi.json", async (c) => c.json(await controlDocument(app)));
+app.get("/openapi.json", async (c) => c.json(await controlDocument(app)));
+// Control and browser routes are registered first and answer before the API middleware would run.
 app.route("/__control", control);
 app.route("/", browser);
 app.route("/", api);

@@ -3,7 +3,7 @@ import { describeRoute, generateSpecs, resolver } from "hono-openapi";
 import { z } from "zod";
 
 // The control routes describe themselves like the app's routes do, and the sandbox serves their OpenAPI fragment
-// at /sandbox/iamport/__control/openapi.json. Outside production the app merges it into its own document, so the
+// at /sandbox/iamport/openapi.json. Outside production the app merges it into its own document, so the
 // local /openapi.json and /docs show how tests and demos drive the sandbox; production has no sandbox, so its
 // document has none of these. The emulated Iamport V1 API itself is described by Iamport's own schema.
 

@@ -132,7 +132,7 @@ async function iamportWebhook() {
  * (sandbox/src/openapi.ts): how a test or a demo acts as the buyer, arms faults or moves the test clock.
  */
 async function sandboxControl(sandbox: Fetcher): Promise<{ paths: OpenAPIV3_1.PathsObject; schemas: Record<string, unknown> }> {
-  const res = await sandbox.fetch("http://sandbox.local/sandbox/iamport/__control/openapi.json");
+  const res = await sandbox.fetch("http://sandbox.local/sandbox/iamport/openapi.json");
   if (!res.ok) throw new Error(`The sandbox's control description answered ${res.status}`);
   return res.json();
 }
