@@ -182,6 +182,7 @@ export async function buildDocument(
       { name: "Payments", description: "Orders, the browser's report, cancels and refunds." },
       { name: "Admin", description: "Administrators." },
       { name: "Webhooks", description: "What Iamport sends pocketpay." },
+      { name: "Pages", description: "What the pages' own forms post (the pages themselves are HTML, not part of this API)." },
       { name: "Service", description: "Health, this document and, outside production, the benchmark's counters." },
       ...(sandbox
         ? [{ name: "Sandbox", description: "The built-in Iamport sandbox's controls, for tests and demos (never in production)." }]
