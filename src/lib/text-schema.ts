@@ -32,5 +32,12 @@ export function safeText(opts: { max: number; min?: number; multiline?: boolean 
       if (length > opts.max) {
         ctx.addIssue({ code: "custom", message: `must be at most ${opts.max} characters`, params: { code: "too_long", max: opts.max } });
       }
+    })
+    // The checks above are code, so the OpenAPI document says them in words (lengths in characters as people
+    // count them, which JSON Schema's maxLength does not).
+    .meta({
+      description:
+        `${min === 1 ? "1" : min} to ${opts.max} characters, trimmed; no control or direction-override characters` +
+        (opts.multiline ? " (line breaks allowed)." : "."),
     });
 }

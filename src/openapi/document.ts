@@ -22,9 +22,9 @@ const STATUS_TEXT: Record<ErrorStatus, string> = {
   415: "Wrong content type",
   422: "Idempotency-Key reused with another body",
   429: "Rate limited",
-  500: "Our bug",
+  500: "Internal error",
   502: "Iamport refused",
-  503: "Iamport unreachable, or the service is misconfigured",
+  503: "Unavailable",
 };
 
 /** Every operation can meet the error boundary: a bug (500) or a deployment missing its settings (503). */

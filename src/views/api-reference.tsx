@@ -8,6 +8,20 @@ type Json = Record<string, any>;
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 const REF = "#/components/schemas/";
 
+// Descriptions use Markdown's `code` spans and blank-line paragraphs; nothing else is interpreted.
+const inline = (text: string) => text.split("`").map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part));
+
+function Text(p: { text: string | undefined }) {
+  if (!p.text) return null;
+  return (
+    <>
+      {p.text.split("\n\n").map((para) => (
+        <p>{inline(para)}</p>
+      ))}
+    </>
+  );
+}
+
 const refName = (s: Json | undefined) => (typeof s?.$ref === "string" && s.$ref.startsWith(REF) ? s.$ref.slice(REF.length) : null);
 
 /** One line saying what a schema accepts: type, nullability, enum, format and limits. */
@@ -40,6 +54,8 @@ function limits(s: Json): string {
 interface Row {
   name: string;
   type: string;
+  /** The component the field is, linked to its own table. */
+  ref: string | null;
   required: boolean;
   note: string;
 }
@@ -53,7 +69,7 @@ function rows(s: Json | undefined, prefix = ""): Row[] {
   const required = new Set<string>(s.required ?? []);
   return Object.entries((s.properties ?? {}) as Record<string, Json>).flatMap(([name, p]) => {
     const inner = p.anyOf?.find((x: Json) => x.type !== "null") ?? p;
-    const row = { name: prefix + name, type: typeOf(p), required: required.has(name), note: [inner.description ?? p.description, limits(inner)].filter(Boolean).join(" · ") };
+    const row = { name: prefix + name, type: typeOf(p), ref: refName(p) ?? refName(p.items), required: required.has(name), note: [inner.description ?? p.description, limits(inner)].filter(Boolean).join(" · ") };
     const nested = inner.type === "object" && inner.properties ? rows(inner, `${prefix}${name}.`) : inner.type === "array" && inner.items?.properties ? rows(inner.items, `${prefix}${name}[].`) : [];
     return [row, ...nested];
   });
@@ -86,8 +102,8 @@ function Fields(p: { schema: Json | undefined }) {
               <code>{r.name}</code>
               {r.required ? <span class="req"> required</span> : null}
             </td>
-            <td>{r.type}</td>
-            <td>{r.note}</td>
+            <td>{r.ref ? <a href={`#schema-${r.ref}`}>{r.type}</a> : r.type}</td>
+            <td>{inline(r.note)}</td>
           </tr>
         ))}
       </tbody>
@@ -110,12 +126,12 @@ function Operation(p: { method: string; path: string; op: Json; doc: OpenApiDocu
         <span class={`method ${p.method}`}>{p.method.toUpperCase()}</span> <code>{p.path}</code>
       </h3>
       <p class="summary">{op.summary}</p>
-      {op.description ? <p>{op.description}</p> : null}
+      <Text text={op.description} />
       <p class="muted">{secured ? "Needs a session: the pp_session cookie or Authorization: Bearer <token>." : "No session needed."}</p>
       {params.length > 0 ? (
         <>
           <h4>Parameters</h4>
-          <table>
+          <table class="params">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -133,7 +149,7 @@ function Operation(p: { method: string; path: string; op: Json; doc: OpenApiDocu
                   </td>
                   <td>{x.in}</td>
                   <td>{typeOf(x.schema)}</td>
-                  <td>{[x.description ?? x.schema?.description, limits(x.schema ?? {})].filter(Boolean).join(" · ")}</td>
+                  <td>{inline([x.description ?? x.schema?.description, limits(x.schema ?? {})].filter(Boolean).join(" · "))}</td>
                 </tr>
               ))}
             </tbody>
@@ -162,11 +178,11 @@ function Operation(p: { method: string; path: string; op: Json; doc: OpenApiDocu
                   </p>
                 ) : (
                   <>
-                    <p>{r.description}</p>
+                    <p>{inline(r.description)}</p>
                     {r.headers
                       ? Object.entries(r.headers as Record<string, Json>).map(([name, h]) => (
                           <p class="muted">
-                            <code>{name}</code>: {h.description}
+                            <code>{name}</code>: {inline(h.description)}
                           </p>
                         ))
                       : null}
@@ -223,7 +239,7 @@ export function ApiReferencePage(p: { doc: OpenApiDocument; cssUrl: string }) {
           ))}
           {webhooks.length > 0 ? (
             <>
-              <h2>Webhooks</h2>
+              <h2>Webhooks received</h2>
               <ul>
                 {webhooks.map(([name, item]) => (
                   <li>
@@ -239,9 +255,7 @@ export function ApiReferencePage(p: { doc: OpenApiDocument; cssUrl: string }) {
         </nav>
         <main>
           <h1>{doc.info.title} API reference</h1>
-          {(doc.info.description ?? "").split("\n\n").map((para) => (
-            <p>{para}</p>
-          ))}
+          <Text text={doc.info.description} />
           <p>
             The machine-readable document is <a href="/openapi.json">/openapi.json</a> (OpenAPI {doc.openapi}); generate a
             typed client from it, e.g. <code>npx openapi-typescript http://localhost:8787/openapi.json -o pocketpay.d.ts</code>.
@@ -249,7 +263,7 @@ export function ApiReferencePage(p: { doc: OpenApiDocument; cssUrl: string }) {
           {tags.map((t) => (
             <section>
               <h2>{t.name}</h2>
-              {t.description ? <p class="muted">{t.description}</p> : null}
+              {t.description ? <p class="muted">{inline(t.description)}</p> : null}
               {ops
                 .filter((o) => o.tag === t.name)
                 .map((o) => (
@@ -259,7 +273,8 @@ export function ApiReferencePage(p: { doc: OpenApiDocument; cssUrl: string }) {
           ))}
           {webhooks.length > 0 ? (
             <section>
-              <h2>Webhooks pocketpay receives</h2>
+              <h2>Webhooks received</h2>
+              <p class="muted">What other services send pocketpay (OpenAPI 3.1 webhooks).</p>
               {webhooks.map(([name, item]) => (
                 <div id={`webhook-${name}`}>
                   <Operation method="post" path={name} op={item.post} doc={doc} />
@@ -272,7 +287,7 @@ export function ApiReferencePage(p: { doc: OpenApiDocument; cssUrl: string }) {
             {schemas.map(([name, schema]) => (
               <section class="schema" id={`schema-${name}`}>
                 <h3>{name}</h3>
-                {schema.description ? <p>{schema.description}</p> : null}
+                <Text text={schema.description} />
                 <Fields schema={schema} />
               </section>
             ))}
@@ -309,6 +324,7 @@ code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:#f3f4f
 table{border-collapse:collapse;width:100%;font-size:14px;margin:4px 0}
 th,td{text-align:left;vertical-align:top;border-top:1px solid #e5e7eb;padding:5px 8px 5px 0;overflow-wrap:anywhere}
 th{font-weight:600;color:#374151}
+td:first-child,.params td:nth-child(2),.params td:nth-child(3){white-space:nowrap}
 .responses{display:grid;grid-template-columns:56px minmax(0,1fr);gap:4px 12px;margin:0}
 .responses dt{font-weight:700}
 .responses dt.ok{color:#047857}.responses dt.err{color:#b91c1c}
