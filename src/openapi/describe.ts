@@ -40,6 +40,11 @@ export interface RouteSpec {
   errors?: RouteErrors;
   /** The route honours an Idempotency-Key header (a repeat answers the first response). */
   idempotencyKey?: boolean;
+  /**
+   * Who may call, for a route that checks the session itself (in its handler or service) rather than through
+   * requireUser()/requireAdmin(), which document themselves: adds the security schemes and the 401 (and 403).
+   */
+  auth?: "user" | "admin";
   /** The route applies rate limits inside its handler (limitWrites documents itself). */
   rateLimited?: boolean;
   /** Outside production only (benchmark counters, test clocks): left out of production's document. */
@@ -87,6 +92,7 @@ export function describe(spec: RouteSpec): MiddlewareHandler {
   if (spec.idempotencyKey) parameters.push({ $ref: "#/components/parameters/IdempotencyKey" });
   const marks = errorMarks(spec.errors ?? {});
   if (spec.rateLimited) Object.assign(marks, errorMarks({ 429: ["rate_limited"] }));
+  if (spec.auth) Object.assign(marks, errorMarks(spec.auth === "admin" ? { 401: ["unauthorized"], 403: ["forbidden"] } : { 401: ["unauthorized"] }));
   return describeRoute({
     operationId: spec.operationId,
     summary: spec.summary,
@@ -104,6 +110,7 @@ export function describe(spec: RouteSpec): MiddlewareHandler {
       : {}),
     responses: responses as never,
     [ERRORS_KEY]: marks,
+    ...(spec.auth ? { [AUTH_KEY]: spec.auth } : {}),
     ...(spec.localOnly ? { [LOCAL_ONLY_KEY]: true } : {}),
   } as never);
 }
