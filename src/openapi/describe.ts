@@ -29,6 +29,8 @@ export interface RouteSpec {
   tags: string[];
   /** Path parameters, by name (every one in the path is required). */
   params?: Record<string, { description: string; schema?: Record<string, unknown> }>;
+  /** Request headers the route reads (a webhook's signature, say); Idempotency-Key has its own flag. */
+  headers?: Record<string, { description: string; required?: boolean; schema?: Record<string, unknown> }>;
   /**
    * A body the route hands to a service to validate (the service's own schema, e.g. a webhook's); a route that
    * validates its body itself uses the body() middleware (src/lib/validate.ts), which documents it.
@@ -89,6 +91,9 @@ export function describe(spec: RouteSpec): MiddlewareHandler {
     description: p.description,
     schema: p.schema ?? { type: "string" },
   }));
+  for (const [name, h] of Object.entries(spec.headers ?? {})) {
+    parameters.push({ name, in: "header", required: h.required ?? false, description: h.description, schema: h.schema ?? { type: "string" } });
+  }
   if (spec.idempotencyKey) parameters.push({ $ref: "#/components/parameters/IdempotencyKey" });
   const marks = errorMarks(spec.errors ?? {});
   if (spec.rateLimited) Object.assign(marks, errorMarks({ 429: ["rate_limited"] }));
