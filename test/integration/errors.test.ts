@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { call, expectError, json, uniqueEmail } from "../helpers/http";
+import { call, checked, expectError, json, uniqueEmail } from "../helpers/http";
 
 const userExists = async (email: string) =>
   !!(await env.DB.prepare("SELECT 1 FROM users WHERE email = ?").bind(email).first());
@@ -89,7 +89,8 @@ describe("production configuration", () => {
     const logged: string[] = [];
     const spy = vi.spyOn(console, "error").mockImplementation((line: unknown) => void logged.push(String(line)));
     try {
-      const res = await createApp().fetch(new Request("https://shop.example/api/me"), production(), ctx);
+      const req = new Request("https://shop.example/api/me");
+      const res = await checked(req, await createApp().fetch(req, production(), ctx));
       const text = await res.clone().text();
       const error = await expectError(res, 503, "config_error");
       expect(error.details).toBeUndefined();
@@ -105,9 +106,11 @@ describe("production configuration", () => {
   it("has no sandbox: /sandbox/* answers 404 without the binding", async () => {
     const { createApp } = await import("../../src/app");
     const configured = { ...production(), IAMPORT_API_KEY: "live_key", IAMPORT_API_SECRET: "live_secret" };
-    const res = await createApp().fetch(new Request("https://shop.example/sandbox/iamport/v1/iamport.js"), configured, ctx);
-    await expectError(res, 404, "not_found");
-    const metrics = await createApp().fetch(new Request("https://shop.example/__metrics"), configured, ctx);
-    await expectError(metrics, 404, "not_found");
+    const get = async (url: string) => {
+      const req = new Request(url);
+      return checked(req, await createApp().fetch(req, configured, ctx));
+    };
+    await expectError(await get("https://shop.example/sandbox/iamport/v1/iamport.js"), 404, "not_found");
+    await expectError(await get("https://shop.example/__metrics"), 404, "not_found");
   });
 });

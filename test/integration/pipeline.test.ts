@@ -4,7 +4,7 @@ import { IamportRefusalError } from "../../src/iamport";
 import { depsFor } from "../../src/services/deps";
 import { completePayment } from "../../src/services/complete-payment";
 import { reconcile } from "../../src/services/reconcile";
-import { call, expectError, json, signUp } from "../helpers/http";
+import { call, checked, expectError, json, signUp } from "../helpers/http";
 import { complete, createOrder, sendWebhook } from "../helpers/orders";
 import { fault, inspect, pay, resendWebhook } from "../helpers/sandbox";
 import { deliver } from "../helpers/queue";
@@ -436,16 +436,15 @@ describe("POST /webhooks/iamport input", () => {
     const app = createApp();
     const restricted = { ...env, WEBHOOK_ALLOWED_IPS: "52.78.100.19" };
     const body = JSON.stringify({ imp_uid: "imp_111111111111", merchant_uid: "pay_x", status: "paid" });
-    const post = (ip: string, extra: Record<string, string> = {}) =>
-      app.fetch(
-        new Request("http://localhost/webhooks/iamport", {
-          method: "POST",
-          headers: { "content-type": "application/json", "cf-connecting-ip": ip, ...extra },
-          body,
-        }),
-        restricted,
-        { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext,
-      );
+    const post = async (ip: string, extra: Record<string, string> = {}) => {
+      const request = new Request("http://localhost/webhooks/iamport", {
+        method: "POST",
+        headers: { "content-type": "application/json", "cf-connecting-ip": ip, ...extra },
+        body,
+      });
+      const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+      return checked(request, await app.fetch(request.clone(), restricted, ctx));
+    };
     expect((await post("203.0.113.9", { "x-forwarded-for": "52.78.100.19" })).status).toBe(403);
     expect((await post("52.78.100.19")).status).toBe(200);
   });
