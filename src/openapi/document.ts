@@ -179,6 +179,7 @@ export async function buildDocument(
     servers: [{ url: "/", description: "This deployment: the document is served by the API it describes." }],
     tags: [
       { name: "Auth", description: "Accounts and sessions." },
+      { name: "Catalogue", description: "Products and their prices: what an order is made of. Reading is public; changing is for administrators." },
       { name: "Payments", description: "Orders, the browser's report, cancels and refunds." },
       { name: "Admin", description: "Administrators." },
       { name: "Webhooks", description: "What Iamport sends pocketpay." },

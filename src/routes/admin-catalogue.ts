@@ -3,10 +3,11 @@ import * as z from "zod";
 import { INTERVALS, MAX_INTERVAL_COUNT, MAX_TRIAL_DAYS, PRICE_ID_PATTERN, PRODUCT_ID_PATTERN, SLUG_PATTERN } from "../domain/catalogue";
 import { badRequest, notFound } from "../domain/errors";
 import { safeText } from "../lib/text-schema";
-import { jsonBody, readJson, parseWith } from "../lib/validate";
+import { body, parseWith, readJson } from "../lib/validate";
 import { requireAdmin } from "../middleware/session";
+import { describe } from "../openapi/describe";
 import { addPrice, createProduct, getProduct, listAdminCatalogue, updatePrice, updateProduct } from "../services/catalogue";
-import { presentPrice, presentProduct } from "../services/present";
+import { NewPriceResultJson, PriceJson, presentPrice, presentProduct, ProductJson, ProductListJson } from "../services/present";
 import type { AppEnv } from "../types";
 import { deps } from "./shared";
 
@@ -101,37 +102,117 @@ const productId = (c: Context<AppEnv>) => {
   return id;
 };
 
+const productIdParam = { id: { description: "The product's id (`prod_…`). One that is malformed or unknown answers 404." } };
+const priceIdParam = { id: { description: "The price's id (`price_…`). One that is malformed or unknown answers 404." } };
+
 export const adminCatalogueRoutes = new Hono<AppEnv>()
   .use(requireAdmin())
-  .get("/products", async (c) => {
-    const all = await listAdminCatalogue(deps(c));
-    return c.json({ items: all.map((p) => presentProduct(p.product, p.prices)) });
-  })
-  .post("/products", async (c) => {
-    const body = await jsonBody(c, NewProductBody);
-    const made = await createProduct(deps(c), body);
-    return c.json(presentProduct(made.product, made.prices), 201);
-  })
-  .get("/products/:id", async (c) => {
-    const found = await getProduct(deps(c), productId(c));
-    return c.json(presentProduct(found.product, found.prices));
-  })
-  .patch("/products/:id", async (c) => {
-    const id = productId(c);
-    const patch = await jsonBody(c, ProductPatch);
-    await updateProduct(deps(c), id, patch);
-    const found = await getProduct(deps(c), id);
-    return c.json(presentProduct(found.product, found.prices));
-  })
-  .post("/products/:id/prices", async (c) => {
-    const id = productId(c);
-    const body = await jsonBody(c, NewPriceBody);
-    const made = await addPrice(deps(c), id, body);
-    return c.json({ price: presentPrice(made.price), replaced: made.replaced ? presentPrice(made.replaced) : null }, 201);
-  })
-  .patch("/prices/:id", async (c) => {
-    const id = c.req.param("id");
-    if (!PRICE_ID_PATTERN.test(id)) throw notFound("price");
-    const patch = await pricePatch(c);
-    return c.json(presentPrice(await updatePrice(deps(c), id, patch)));
-  });
+  .get(
+    "/products",
+    describe({
+      operationId: "adminListProducts",
+      summary: "The whole catalogue",
+      description: "Every product with every price, inactive ones included.",
+      tags: ["Catalogue"],
+      responses: { 200: { description: "The catalogue.", body: ProductListJson } },
+    }),
+    async (c) => {
+      const all = await listAdminCatalogue(deps(c));
+      return c.json({ items: all.map((p) => presentProduct(p.product, p.prices)) } satisfies z.output<typeof ProductListJson>);
+    },
+  )
+  .post(
+    "/products",
+    describe({
+      operationId: "adminCreateProduct",
+      summary: "Add a product",
+      description: "With its first prices, in one batch. A price's `amount` is at most the deployment's MAX_PAYMENT_AMOUNT.",
+      tags: ["Catalogue"],
+      responses: { 201: { description: "The product.", body: ProductJson } },
+      errors: { 409: ["slug_taken"] },
+    }),
+    body(NewProductBody),
+    async (c) => {
+      const made = await createProduct(deps(c), c.req.valid("json"));
+      return c.json(presentProduct(made.product, made.prices), 201);
+    },
+  )
+  .get(
+    "/products/:id",
+    describe({
+      operationId: "adminGetProduct",
+      summary: "A product, with all its prices",
+      tags: ["Catalogue"],
+      params: productIdParam,
+      responses: { 200: { description: "The product.", body: ProductJson } },
+      errors: { 404: ["not_found"] },
+    }),
+    async (c) => {
+      const found = await getProduct(deps(c), productId(c));
+      return c.json(presentProduct(found.product, found.prices));
+    },
+  )
+  .patch(
+    "/products/:id",
+    describe({
+      operationId: "adminUpdateProduct",
+      summary: "Edit a product",
+      description: "Its slug, name, description or whether it is sold. Orders keep the names they were made with.",
+      tags: ["Catalogue"],
+      params: productIdParam,
+      responses: { 200: { description: "The product.", body: ProductJson } },
+      errors: { 404: ["not_found"], 409: ["slug_taken"] },
+    }),
+    body(ProductPatch),
+    async (c) => {
+      const id = productId(c);
+      await updateProduct(deps(c), id, c.req.valid("json"));
+      const found = await getProduct(deps(c), id);
+      return c.json(presentProduct(found.product, found.prices));
+    },
+  )
+  .post(
+    "/products/:id/prices",
+    describe({
+      operationId: "adminAddPrice",
+      summary: "Add a price, or replace one",
+      description:
+        "A price's terms never change: to change one, add the new price with `replaces` set to the old one's id, " +
+        "which retires it in the same batch (409 price_not_replaceable unless it is still an active price of this " +
+        "product; of two racing replacements exactly one wins). Orders and subscriptions keep the price they were made with.",
+      tags: ["Catalogue"],
+      params: productIdParam,
+      responses: { 201: { description: "The new price, and the one it retired.", body: NewPriceResultJson } },
+      errors: { 404: ["not_found"], 409: ["price_not_replaceable"] },
+    }),
+    body(NewPriceBody),
+    async (c) => {
+      const id = productId(c);
+      const made = await addPrice(deps(c), id, c.req.valid("json"));
+      return c.json(
+        { price: presentPrice(made.price), replaced: made.replaced ? presentPrice(made.replaced) : null } satisfies z.output<typeof NewPriceResultJson>,
+        201,
+      );
+    },
+  )
+  .patch(
+    "/prices/:id",
+    describe({
+      operationId: "adminUpdatePrice",
+      summary: "Relabel a price, retire or restore it",
+      description:
+        "Only `label` and `active` change. Naming one of a price's terms (amount, currency, recurring, …) is 400 " +
+        "price_immutable: add a new price with `replaces` instead.",
+      tags: ["Catalogue"],
+      params: priceIdParam,
+      requestBody: { schema: PricePatch, mediaTypes: ["application/json"] },
+      responses: { 200: { description: "The price.", body: PriceJson } },
+      errors: { 400: ["invalid_request", "malformed_json", "price_immutable"], 404: ["not_found"] },
+    }),
+    async (c) => {
+      const id = c.req.param("id");
+      if (!PRICE_ID_PATTERN.test(id)) throw notFound("price");
+      const patch = await pricePatch(c);
+      return c.json(presentPrice(await updatePrice(deps(c), id, patch)));
+    },
+  );

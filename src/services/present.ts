@@ -189,6 +189,15 @@ export const presentProduct = (p: ProductRow, prices: readonly PriceRow[]): z.ou
   updated_at: iso(p.updatedAt)!,
 });
 
+export const ProductListJson = z.object({ items: z.array(ProductJson) }).meta({ id: "ProductList" });
+
+export const NewPriceResultJson = z
+  .object({
+    price: PriceJson,
+    replaced: PriceJson.nullable().meta({ description: "The price named in `replaces`, now retired (inactive)." }),
+  })
+  .meta({ id: "NewPriceResult" });
+
 export const CheckoutJson = z
   .object({
     imp_code: z.string().meta({ description: "For `IMP.init(imp_code)`." }),
