@@ -7,7 +7,7 @@ import { createDb } from "../../src/db/client";
 import { createPayment, openOrder } from "../../src/services/create-payment";
 import { depsFor, observeIamportCalls } from "../../src/services/deps";
 import { SessionLookup } from "../../src/services/session";
-import { call, expectError, json, ORIGIN, signUp, type TestUser } from "../helpers/http";
+import { call, checked, expectError, json, ORIGIN, signUp, type TestUser } from "../helpers/http";
 import { createCatalogueOrder, itemsOf, makeProduct, oneOff, orderItems, ordersOf } from "../helpers/catalogue";
 import { complete } from "../helpers/orders";
 import { pay } from "../helpers/sandbox";
@@ -312,15 +312,12 @@ describe("custom amounts ({name, amount})", () => {
     const off = { ...env, ALLOW_CUSTOM_AMOUNTS: "false" };
     const ctx = createExecutionContext();
     watchIamport();
-    const res = await createApp().fetch(
-      new Request(`${ORIGIN}/api/payments`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${buyer.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ name: "Gift box", amount: 100 }),
-      }),
-      off,
-      ctx,
-    );
+    const req = new Request(`${ORIGIN}/api/payments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${buyer.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Gift box", amount: 100 }),
+    });
+    const res = await checked(req, await createApp().fetch(req, off, ctx));
     await waitOnExecutionContext(ctx);
     const error = await expectError(res, 400, "custom_amount_disabled");
     expect(error.details.fields).toEqual([{ field: "items", code: "required", message: "is required" }]);

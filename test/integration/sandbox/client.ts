@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { checkResponse, servedContract } from "../../helpers/contract";
 
 // Drives the sandbox Worker directly through the app's service binding, the way any Iamport client would.
 // State is shared with every other test file: ids are unique per test, and lists are read through filters
@@ -24,7 +25,10 @@ export async function sbx(method: string, path: string, body?: unknown, headers:
       (init.headers as Record<string, string>)["content-type"] = "application/json";
     }
   }
-  const res = await env.IAMPORT_SANDBOX!.fetch(new Request(BASE + path, init));
+  const req = new Request(BASE + path, init);
+  const res = await env.IAMPORT_SANDBOX!.fetch(req);
+  // The control routes are pocketpay's own (described in the local OpenAPI document); the rest is Iamport's API.
+  if (path.startsWith("/__control/")) await checkResponse(await servedContract(), method, req.url, res);
   const text = await res.text();
   let json: any;
   try {
