@@ -49,7 +49,10 @@ export interface RouteSpec {
   auth?: "user" | "admin";
   /** The route applies rate limits inside its handler (limitWrites documents itself). */
   rateLimited?: boolean;
-  /** Outside production only (benchmark counters, test clocks): left out of production's document. */
+  /**
+   * Outside production only (benchmark counters, test clocks): left out of production's document, and marked
+   * `x-pocketpay-local-only: true` in the local one. A path under /__ must say so (a test holds it).
+   */
   localOnly?: boolean;
 }
 
@@ -62,6 +65,7 @@ export type ErrorMarks = Record<string, "all" | "writes">;
 
 export const ERRORS_KEY = "x-pocketpay-errors";
 export const AUTH_KEY = "x-pocketpay-auth";
+/** Kept in the local document, so a reader (and the tests) can tell what production does not serve. */
 export const LOCAL_ONLY_KEY = "x-pocketpay-local-only";
 
 export function errorMarks(errors: RouteErrors, scope: "all" | "writes" = "all"): ErrorMarks {

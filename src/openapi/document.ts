@@ -137,6 +137,17 @@ async function sandboxControl(sandbox: Fetcher): Promise<{ paths: OpenAPIV3_1.Pa
   return res.json();
 }
 
+/** Every operation of `paths` marked as outside production (the local document keeps the mark; see describe.ts). */
+function markedLocalOnly(paths: OpenAPIV3_1.PathsObject): OpenAPIV3_1.PathsObject {
+  for (const item of Object.values(paths)) {
+    for (const method of METHODS) {
+      const op = item?.[method] as Operation | undefined;
+      if (op) op[LOCAL_ONLY_KEY] = true;
+    }
+  }
+  return paths;
+}
+
 /**
  * Generates the document of `app` as this deployment serves it. Production leaves out the local-only routes
  * and has no sandbox; elsewhere the sandbox's control routes are added (tag Sandbox).
@@ -160,7 +171,6 @@ export async function buildDocument(
     for (const method of METHODS) {
       const op = item?.[method] as Operation | undefined;
       if (!op || (opts.production && op[LOCAL_ONLY_KEY])) continue;
-      delete op[LOCAL_ONLY_KEY];
       completeOperation(method, op);
       kept[method] = op;
     }
@@ -168,7 +178,7 @@ export async function buildDocument(
   }
 
   const sandbox = !opts.production && opts.sandbox ? await sandboxControl(opts.sandbox) : undefined;
-  if (sandbox) Object.assign(paths, sandbox.paths);
+  if (sandbox) Object.assign(paths, markedLocalOnly(sandbox.paths));
 
   const webhook = await iamportWebhook();
   const error = await responseSchema(ErrorJson).toOpenAPISchema();

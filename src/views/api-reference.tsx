@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { OpenApiDocument } from "../openapi/document";
+import { LOCAL_ONLY_KEY } from "../openapi/describe";
 
 // The API reference at /docs, rendered on the server from the OpenAPI document itself: no script, nothing from
 // another origin, so it works offline under `npm run dev` and within the pages' CSP.
@@ -127,7 +128,10 @@ function Operation(p: { method: string; path: string; op: Json; doc: OpenApiDocu
       </h3>
       <p class="summary">{op.summary}</p>
       <Text text={op.description} />
-      <p class="muted">{secured ? "Needs a session: the pp_session cookie or Authorization: Bearer <token>." : "No session needed."}</p>
+      <p class="muted">
+        {secured ? "Needs a session: the pp_session cookie or Authorization: Bearer <token>." : "No session needed."}
+        {op[LOCAL_ONLY_KEY] ? " Outside production only." : ""}
+      </p>
       {params.length > 0 ? (
         <>
           <h4>Parameters</h4>
