@@ -30,7 +30,7 @@ api.route("/", schedules);
 
 export const app = new Hono<AppEnv>().basePath(BASE_PATH);
 // The control routes' own OpenAPI description, which the app merges into its local document.
-app.get("/openapi.json", async (c) => c.json(await controlDocument(app)));
+app.get("/openapi.json", async (c) => c.json(await controlDocument(app, `${BASE_PATH}/__control`)));
 // Control and browser routes are registered first and answer before the API middleware would run.
 app.route("/__control", control);
 app.route("/", browser);

@@ -54,8 +54,17 @@ export function control(spec: {
   } as never);
 }
 
-/** The control routes' OpenAPI paths and schemas, for the app's local document. */
-export async function controlDocument(app: Hono<any, any, any>) {
+/**
+ * The control routes' OpenAPI paths and schemas, for the app's local document, and the control routes that
+ * describe nothing (`undescribed`: the app's tests hold it empty, naming each one).
+ */
+export async function controlDocument(app: Hono<any, any, any>, controlPrefix: string) {
   const spec = await generateSpecs(app, { excludeStaticFile: false, defaultValidationErrorResponse: false } as never);
-  return { paths: spec.paths, schemas: spec.components?.schemas ?? {} };
+  const paths = (spec.paths ?? {}) as Record<string, Record<string, unknown>>;
+  const undescribed = app.routes
+    .filter((r) => r.method !== "ALL" && r.path.startsWith(`${controlPrefix}/`))
+    .map((r) => ({ method: r.method, path: r.path.replace(/:([A-Za-z_]+)/g, "{$1}") }))
+    .filter((r) => !paths[r.path]?.[r.method.toLowerCase()])
+    .map((r) => `${r.method} ${r.path}`);
+  return { paths: spec.paths, schemas: spec.components?.schemas ?? {}, undescribed };
 }

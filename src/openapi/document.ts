@@ -170,7 +170,9 @@ export async function buildDocument(
     const kept: Record<string, Operation> = {};
     for (const method of METHODS) {
       const op = item?.[method] as Operation | undefined;
-      if (!op || (opts.production && op[LOCAL_ONLY_KEY])) continue;
+      // Only what describe() describes (it always gives a summary): hono-openapi also lists, with a made-up
+      // operationId, a route that merely runs a documented middleware.
+      if (!op?.summary || (opts.production && op[LOCAL_ONLY_KEY])) continue;
       completeOperation(method, op);
       kept[method] = op;
     }
