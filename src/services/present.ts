@@ -3,6 +3,7 @@
 // compiler holds the documented shape to the produced one, and the contract tests hold the answers to both.
 import * as z from "zod";
 import type { PaymentEventRow, PaymentRow, PriceRow, ProductRow, RefundRow, RoleChangeRow, UserRow } from "../db/schema";
+import { payments as paymentsTable } from "../db/schema";
 import { INTERVALS, type OrderLine } from "../domain/catalogue";
 import { ERROR_CODES, type ErrorCode } from "../domain/errors";
 import { EVENT_SOURCES, holdsMoney, PAYMENT_STATUSES } from "../domain/payment-state";
@@ -77,7 +78,8 @@ export const QuoteJson = z
   })
   .meta({ id: "Quote" });
 
-export const PAYMENT_KINDS = ["catalogue", "custom_amount"] as const;
+/** The kinds the payments table holds (a CHECK trigger refuses others), so the document follows the schema. */
+const PAYMENT_KINDS = paymentsTable.kind.enumValues;
 
 export const PaymentJson = z
   .object({
