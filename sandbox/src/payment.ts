@@ -118,6 +118,8 @@ export interface NewPayment {
   failReason?: string | null;
   card?: CardInfo;
   customerUid?: string | null;
+  /** Why the key was used (Payment.customer_uid_usage): `payment` unless said otherwise. */
+  usage?: "issue" | "payment" | "payment.scheduled";
   /** The MID that took the payment; billing keys report their own (INIBillTst), the window INIpayTest. */
   pgId?: string;
   /** Set for `pay_method: "vbank"`: the payment is `ready` until the deposit arrives. */
@@ -200,7 +202,7 @@ export function newPayment(p: NewPayment): Payment {
     cancel_receipt_urls: [],
     cash_receipt_issued: false,
     customer_uid: p.customerUid ?? null,
-    customer_uid_usage: p.customerUid ? "payment" : null,
+    customer_uid_usage: p.customerUid ? (p.usage ?? "payment") : null,
     promotion: null,
   };
 }
@@ -302,6 +304,8 @@ export function preFailure(merchantUid: string, code: string, msg: string): Call
 
 /** SDK error codes the sandbox uses (real codes are undocumented; these are ours, stable for tests). */
 export const SDK_ERRORS = {
+  /** The card company refused the card entered in a billing-key window (sandbox's code, Iamport's message). */
+  billingKeyRefused: { code: "F0007" },
   amountMismatch: { code: "F0001", msg: "사전 등록된 금액과 결제 요청 금액이 일치하지 않습니다." },
   badParams: { code: "F0002", msg: "결제 요청 파라메터가 올바르지 않습니다." },
   badImpCode: { code: "F0003", msg: "가맹점 식별코드가 올바르지 않습니다. IMP.init()의 값을 확인하세요." },

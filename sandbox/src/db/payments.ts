@@ -190,3 +190,26 @@ export async function markDeposited(db: D1Database, next: Payment): Promise<bool
     .run();
   return res.meta.changes === 1;
 }
+
+export interface KeyUse {
+  imp_uid: string;
+  merchant_uid: string;
+  status: PaymentStatus;
+  amount: number;
+  customer_uid_usage: Payment["customer_uid_usage"];
+}
+
+/**
+ * Every payment made with (or issuing) a key, oldest first, whether or not the key still exists: what a test counts
+ * to prove a renewal charged once (GET /subscribe/customers/{uid}/payments answers 404 once the key is deleted).
+ */
+export async function keyUses(db: D1Database, customerUid: string): Promise<KeyUse[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT imp_uid, merchant_uid, status, amount, json_extract(data, '$.customer_uid_usage') AS customer_uid_usage
+       FROM sandbox_payments WHERE customer_uid = ? ORDER BY seq`,
+    )
+    .bind(customerUid)
+    .all<KeyUse>();
+  return results;
+}

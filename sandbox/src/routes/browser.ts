@@ -6,6 +6,7 @@ import { newToken } from "../ids";
 import { parse, readBody } from "../input";
 import { DECLINE_REASON, preFailure, SDK_ERRORS, type CallbackPayload } from "../payment";
 import { sdkScript } from "../sdk-script";
+import { billingChannel, registerKey } from "../services/billing-window";
 import { checkout, precheck, type OrderParams } from "../services/checkout";
 import { BANKS, openAccount } from "../vbank";
 import { renderWindow } from "../window-page";
@@ -36,6 +37,9 @@ const RequestPayParams = z.looseObject({
   buyer_postcode: optText(8),
   custom_data: z.unknown().optional(),
   m_redirect_url: optText(2000),
+  // With customer_uid the window registers a card as a billing key instead of paying (iamport-v1.md §6.4).
+  customer_uid: z.string().min(1).max(80).nullish(),
+  pg: optText(80),
   // YYYYMMDD, YYYY-MM-DD or with a time (vbank only).
   vbank_due: z.union([z.string().max(20), z.number()]).nullish(),
 });
@@ -101,8 +105,14 @@ browser.get("/window", async (c) => {
   if (!failure && q.imp !== c.env.SANDBOX_IMP_CODE) {
     failure = preFailure(params?.merchant_uid ?? "", SDK_ERRORS.badImpCode.code, SDK_ERRORS.badImpCode.msg);
   }
-  // Validate with the server before any button is shown: nothing is created for a refused request.
-  if (!failure && params) failure = await precheck(c.env.SANDBOX_DB, toOrder(params, c, mode));
+  const billing = !!params?.customer_uid;
+  if (!failure && params && billing && (!billingChannel(params.pg).ok || (params.pay_method ?? "card") !== "card")) {
+    const field = billingChannel(params.pg).ok ? "pay_method" : "pg";
+    failure = preFailure(params.merchant_uid, SDK_ERRORS.badParams.code, `${SDK_ERRORS.badParams.msg} (${field})`);
+  }
+  // Validate with the server before any button is shown: nothing is created for a refused request. A billing
+  // window charges nothing, so only an already-paid merchant_uid refuses it.
+  if (!failure && params) failure = await precheck(c.env.SANDBOX_DB, toOrder(params, c, mode), billing);
   const vbank = params?.pay_method === "vbank";
   if (!failure && params && vbank) {
     const opened = openAccount(await nowMs(c), null, params.vbank_due);
@@ -127,7 +137,7 @@ browser.get("/window", async (c) => {
       amount: params?.amount ?? null,
       currency: params?.currency ?? "KRW",
       buyerEmail: params?.buyer_email ?? null,
-      payMethod: vbank ? "vbank" : "card",
+      payMethod: billing ? "billing" : vbank ? "vbank" : "card",
       banks: BANKS,
       failure,
       config: {
@@ -146,10 +156,13 @@ browser.get("/window", async (c) => {
 const ActBody = z.object({
   p: z.string().max(20_000),
   imp: z.string().max(100),
-  action: z.enum(["approve", "decline", "close"]),
+  action: z.enum(["approve", "decline", "close", "register"]),
   mode: z.enum(["popup", "redirect"]).default("popup"),
   // vbank: the bank picked in the window.
   bank: z.string().max(3).optional(),
+  // Billing-key window: the card the buyer typed ("dddd-dddd-dddd-dddd" or digits, "YYYY-MM").
+  card_number: z.string().max(30).optional(),
+  expiry: z.string().max(10).optional(),
 });
 
 // The window's buttons. Re-runs every check: state may have changed since the window opened.
@@ -161,6 +174,21 @@ browser.post("/__window/act", async (c) => {
     return c.json(preFailure(read.params.merchant_uid, SDK_ERRORS.badImpCode.code, SDK_ERRORS.badImpCode.msg));
   }
   const order = toOrder(read.params, c, b.mode);
+  if (read.params.customer_uid) {
+    if (b.action !== "register") return c.json(preFailure(order.merchantUid, SDK_ERRORS.userClosed.code, SDK_ERRORS.userClosed.msg));
+    const payload = await registerKey(c.env, await nowMs(c), {
+      ...order,
+      name: order.name ?? null,
+      customerUid: read.params.customer_uid,
+      pg: read.params.pg ?? null,
+      buyer: order.buyer ?? {},
+      customData: order.customData ?? null,
+      userAgent: order.userAgent ?? null,
+      channel: order.channel ?? "pc",
+      card: { card_number: b.card_number ?? "", expiry: b.expiry ?? "" },
+    });
+    return c.json(payload);
+  }
   // For a virtual account, "approve" is the account being issued; the payment is paid at the deposit.
   const approved = order.payMethod === "vbank" ? "ready" : "paid";
   const payload = await checkout(c.env, c.executionCtx, await nowMs(c), {

@@ -3,13 +3,14 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { advanceClock, nowMs, readOffsetMs, resetClock } from "../clock";
 import { addFault, clearFaults, FAULT_KINDS, listFaults } from "../db/faults";
-import { getPayment, getWebhookFormat } from "../db/payments";
+import { getPayment, getWebhookFormat, keyUses } from "../db/payments";
 import { resetAll } from "../db/reset";
 import { listWebhooks } from "../db/webhooks";
 import { envelopeError, IamportError, MSG, ok } from "../envelope";
 import { bool, int, num, parse, readBody } from "../input";
 import { publicPayment } from "../payment";
 import { cancelPayment } from "../services/cancel";
+import { registerKey } from "../services/billing-window";
 import { checkout } from "../services/checkout";
 import { runDueSchedules } from "../services/schedules";
 import { deposit, expire } from "../services/vbank";
@@ -125,6 +126,55 @@ control.post(
     return c.json(payload);
   },
 );
+
+const RegisterBody = z.object({
+  merchant_uid: z.string().min(1).max(40),
+  customer_uid: z.string().min(1).max(80),
+  card_number: z.string().min(1).max(30),
+  expiry: z.string().min(1).max(10),
+  amount: num.pipe(z.number().nonnegative()).optional(),
+  name: z.string().max(40).optional(),
+  currency: z.string().max(3).optional(),
+  pg: z.string().max(80).optional(),
+  buyer_email: z.string().max(64).optional(),
+  buyer_name: z.string().max(16).optional(),
+  buyer_tel: z.string().max(16).optional(),
+  mode: z.enum(["popup", "redirect"]).optional(),
+});
+
+// The buyer registering a card in the billing-key window (IMP.request_pay with customer_uid). Returns the SDK
+// callback payload, HTTP 200 even when success is false.
+control.post("/billing-key", async (c) => {
+  const b = parse(RegisterBody, await readBody(c));
+  const payload = await registerKey(c.env, await nowMs(c), {
+    merchantUid: b.merchant_uid,
+    customerUid: b.customer_uid,
+    amount: b.amount ?? 0,
+    currency: b.currency ?? "KRW",
+    name: b.name ?? null,
+    pg: b.pg ?? null,
+    buyer: { buyer_email: b.buyer_email, buyer_name: b.buyer_name, buyer_tel: b.buyer_tel },
+    customData: null,
+    userAgent: c.req.header("user-agent") ?? null,
+    channel: b.mode === "redirect" ? "mobile" : "pc",
+    card: { card_number: b.card_number, expiry: b.expiry },
+  });
+  return c.json(payload);
+});
+
+// What a key was used for, even after it was deleted: `charges` counts approvals and declines (customer_uid_usage
+// payment or payment.scheduled), `paid` the approvals; `payments` lists every record, issuance included.
+control.get("/customers/:customer_uid/charges", async (c) => {
+  const payments = await keyUses(c.env.SANDBOX_DB, c.req.param("customer_uid"));
+  const charges = payments.filter((p) => p.customer_uid_usage === "payment" || p.customer_uid_usage === "payment.scheduled");
+  return c.json({
+    customer_uid: c.req.param("customer_uid"),
+    charges: charges.length,
+    paid: charges.filter((p) => p.status === "paid" || p.status === "cancelled").length,
+    failed: charges.filter((p) => p.status === "failed").length,
+    payments,
+  });
+});
 
 const CancelBody = z.object({
   imp_uid: z.string().min(1).max(32),

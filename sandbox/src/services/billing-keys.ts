@@ -6,6 +6,8 @@ export const BILLING_PG = { pg_provider: "html5_inicis", pg_id: "INIBillTst" } a
 
 export interface KeyRequest {
   card_number: string;
+  /** The MID of the channel that issued the key (`pg: "html5_inicis.{MID}"`); INIBillTst by default. */
+  pg_id?: string;
   expiry: string;
   customer_id?: string;
   customer_name?: string;
@@ -29,6 +31,7 @@ export async function issueKey(db: D1Database, nowMs: number, customerUid: strin
   const customer: Customer = {
     customer_uid: customerUid,
     ...BILLING_PG,
+    pg_id: req.pg_id ?? BILLING_PG.pg_id,
     sandbox: false,
     customer_id: req.customer_id ?? null,
     card_name: checked.card.card_name,

@@ -53,6 +53,8 @@ export async function chargeCard(
       card_type: customer.card_type ?? 0,
     },
     customerUid: key.stored ? customer.customer_uid : null,
+    // A run of Iamport's scheduler is `payment.scheduled`; /again (and onetime) `payment`.
+    usage: notify === "attempts" ? "payment.scheduled" : "payment",
     pgId: customer.pg_id,
   });
   if (!(await insertPaymentUnlessPaid(env.SANDBOX_DB, payment, "json"))) return null;
