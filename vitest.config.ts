@@ -39,6 +39,8 @@ export default defineConfig(async () => {
   const { unstable_splitSqlQuery } = await import("wrangler");
   const demoCatalogue = unstable_splitSqlQuery(readFileSync("scripts/demo-catalogue.sql", "utf8"));
   return {
+    // The test clock is compiled in, as in local dev (wrangler.toml [define]); production compiles it out.
+    define: { __TEST_CLOCK__: "true" },
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
@@ -49,6 +51,9 @@ export default defineConfig(async () => {
             APP_ENV: "test",
             // Short, so tests of a gateway that never answers take a second, not eight.
             IAMPORT_TIMEOUT_MS: "1500",
+            // The test clock is shared by every test, like the sandbox's: only the clock pass (CLOCK_TESTS=1) turns it
+            // on, so the main pass measures requests without its D1 read (test/integration/budgets.test.ts).
+            TEST_CLOCK: process.env.CLOCK_TESTS ? "true" : "false",
             TEST_MIGRATIONS: appMigrations, SANDBOX_MIGRATIONS: sandboxMigrations, DEMO_CATALOGUE: demoCatalogue,
           },
           outboundService: refuseOutbound,

@@ -1,6 +1,6 @@
 // Builds the production bundle exactly as `wrangler deploy --env production` would (its [build] step makes the
-// browser assets), without deploying, then checks it: the Iamport sandbox must not be in the Worker or the
-// assets, every asset the pages name must exist, and both must stay small.
+// browser assets), without deploying, then checks it: the Iamport sandbox and the test clock must not be in the
+// Worker or the assets, every asset the pages name must exist, and both must stay small.
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -22,6 +22,28 @@ try {
 
 const files = readdirSync(outdir).filter((f) => f.endsWith(".js"));
 const code = files.map((f) => readFileSync(join(outdir, f), "utf8")).join("\n");
+
+// The test clock (src/test-clock) is compiled out of production by [env.production.define]. Its markers: its route
+// and its table. The local build must contain them, or this check would pass whatever production held.
+const testClockMarkers = ["__test-clock", "test_clock"];
+const localDir = resolve(".build/local-check");
+rmSync(localDir, { recursive: true, force: true });
+execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", localDir], {
+  stdio: "pipe",
+  env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+});
+const localCode = readdirSync(localDir).filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(localDir, f), "utf8")).join("\n");
+rmSync(localDir, { recursive: true, force: true });
+const unseen = testClockMarkers.filter((m) => !localCode.includes(m));
+if (unseen.length > 0) {
+  console.error(`The local bundle lacks the test clock's markers (${unseen.join(", ")}): update testClockMarkers.`);
+  process.exit(1);
+}
+const clockLeaked = testClockMarkers.filter((m) => code.includes(m));
+if (clockLeaked.length > 0) {
+  console.error(`The production bundle contains the test clock (${clockLeaked.join(", ")}).`);
+  process.exit(1);
+}
 // Strings that only the sandbox's code contains: its control routes, its payment window, its SDK.
 const sandboxMarkers = ["__control", "SANDBOX_DB", "SANDBOX_IMP_SECRET", "sandbox_imp_secret"];
 const leaked = sandboxMarkers.filter((m) => code.includes(m));

@@ -3,7 +3,7 @@ import * as z from "zod";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError } from "./config";
-import { AppError, serviceMisconfigured } from "./domain/errors";
+import { AppError, notFound, serviceMisconfigured } from "./domain/errors";
 import { resetUsage, usageSnapshot, UsageSnapshotJson } from "./lib/metrics";
 import { limitBody, requireContentType } from "./middleware/body";
 import { provideContext } from "./middleware/context";
@@ -64,6 +64,18 @@ export function createApp() {
   app.delete("/__metrics", metrics("resetUsage", "Reset the benchmark's counters"), metricsHandler);
   // This API's OpenAPI document (/openapi.json) and reference page (/docs), generated from the routes below.
   app.route("/", docsRoutes(app));
+
+  // The test clock's routes (README "Moving time"): compiled in outside production only, and answering only where
+  // TEST_CLOCK is "true". Loaded on demand so that nothing of them is in the production bundle.
+  if (__TEST_CLOCK__) {
+    const clockRoute = (name: "showClock" | "advanceClock" | "resetClock") => async (c: Context<AppEnv>) => {
+      if (!c.var.config.TEST_CLOCK) throw notFound("route");
+      return (await import("./test-clock/routes"))[name](c);
+    };
+    app.get("/__test-clock", clockRoute("showClock"));
+    app.post("/__test-clock/advance", limitBody(), requireContentType(["application/json"]), clockRoute("advanceClock"));
+    app.delete("/__test-clock", clockRoute("resetClock"));
+  }
 
   // API routes look the session up only when they need it (requireUser, or batched with their own reads).
   app.use("/api/*", limitBody(), requireContentType(["application/json"]), readSession(), checkOrigin());

@@ -32,6 +32,12 @@ const ConfigSchema = z.object({
   RECONCILE_AFTER_SECONDS: positiveInt.default(120),
   WEBHOOK_ALLOWED_IPS: commaList,
   SESSION_TTL_HOURS: positiveInt.default(24 * 30),
+  // The test clock (src/test-clock): "true" makes deps.now() the real time plus a persisted offset that
+  // POST /__test-clock/advance moves. Outside production only: the production bundle has no test clock at all.
+  TEST_CLOCK: flag.prefault("false"),
+}).refine((c) => !(c.APP_ENV === "production" && c.TEST_CLOCK), {
+  path: ["TEST_CLOCK"],
+  message: "the test clock does not exist in production",
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

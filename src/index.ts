@@ -4,6 +4,7 @@ import { createDb } from "./db/client";
 import type { Env } from "./env";
 import { countingD1, newUsage, recordUsage } from "./lib/metrics";
 import { consumeDeadLetters, consumeValidationBatch } from "./queue/consumer";
+import { appClock } from "./services/clock";
 import { depsFor } from "./services/deps";
 import { reconcile } from "./services/reconcile";
 
@@ -14,16 +15,19 @@ export default {
   fetch: app.fetch,
 
   async queue(batch, env, _ctx) {
-    const counted = configFor(env).APP_ENV !== "production";
-    const usage = counted ? newUsage() : null;
-    const deps = depsFor(env, { usage, ...(usage ? { db: createDb(countingD1(env.DB, usage)) } : {}) });
+    const config = configFor(env);
+    const usage = config.APP_ENV !== "production" ? newUsage() : null;
+    const d1 = usage ? countingD1(env.DB, usage) : env.DB;
+    // The batch's clock is read once, like a request's: every message in it sees the same test-clock offset.
+    const deps = depsFor(env, { usage, db: createDb(d1), config, now: await appClock(config, d1) });
     if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, deps);
     else await consumeValidationBatch(batch, deps);
     if (usage) recordUsage(`queue ${batch.queue}`, usage, batch.messages.length);
   },
 
   async scheduled(_controller, env) {
-    const report = await reconcile(depsFor(env));
+    const config = configFor(env);
+    const report = await reconcile(depsFor(env, { config, now: await appClock(config, env.DB) }));
     console.log(JSON.stringify({ level: "info", event: "reconciled", ...report }));
   },
 } satisfies ExportedHandler<Env>;

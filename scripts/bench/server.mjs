@@ -60,7 +60,7 @@ function wrangler(args, cwd) {
  * Returns {baseUrl, stop}. stop() is idempotent and also runs on process exit and on SIGINT/SIGTERM, so the
  * server never outlives the bench, whatever happens.
  */
-export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90_000 }) {
+export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90_000, testClock = false }) {
   const state = mkdtempSync(join(tmpdir(), "pocketpay-bench-"));
   let child;
   let stopped = false;
@@ -119,6 +119,9 @@ export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90
         WRANGLER, "dev", "-c", "wrangler.toml", "-c", "sandbox/wrangler.toml",
         "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector), "--test-scheduled",
         "--show-interactive-dev-session=false", ...persist,
+        // The test clock costs each request one D1 read; the payment run measures pocketpay without it (README
+        // "Moving time"). A run that moves time passes testClock: true.
+        "--var", `TEST_CLOCK:${testClock ? "true" : "false"}`,
       ],
       { cwd, env: WRANGLER_ENV, stdio: ["ignore", log, log], detached: true },
     );

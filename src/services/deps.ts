@@ -25,7 +25,7 @@ export const observeIamportCalls = (observer: ((info: CallInfo) => void) | undef
   callObserver = observer;
 };
 
-export function iamportFor(env: Env, config: Config, usage: Usage | null = null): IamportClient {
+export function iamportFor(env: Env, config: Config, usage: Usage | null = null, now: () => number = Date.now): IamportClient {
   const sandbox = env.IAMPORT_SANDBOX;
   return createIamportClient({
     // Locally the sandbox Worker answers through its service binding; elsewhere the real API over fetch.
@@ -34,6 +34,8 @@ export function iamportFor(env: Env, config: Config, usage: Usage | null = null)
     impKey: config.IAMPORT_API_KEY,
     impSecret: config.IAMPORT_API_SECRET,
     timeoutMs: config.IAMPORT_TIMEOUT_MS,
+    // Token lifetimes are Iamport's time; under the test clock the sandbox's moves with ours.
+    now,
     tokenCache,
     onCall: (info) => {
       if (usage) info.kind === "token" ? usage.iamportToken++ : usage.iamportApi++;
@@ -44,12 +46,14 @@ export function iamportFor(env: Env, config: Config, usage: Usage | null = null)
 
 export function depsFor(env: Env, overrides: Partial<Deps> & { usage?: Usage | null } = {}): Deps {
   const config = overrides.config ?? configFor(env);
+  // Every time a use case reads comes from here: real time, or the test clock's (src/services/clock.ts).
+  const now = overrides.now ?? Date.now;
   return {
     db: overrides.db ?? createDb(env.DB),
     config,
-    now: overrides.now ?? Date.now,
+    now,
     randomBytes: overrides.randomBytes ?? randomBytes,
-    iamport: overrides.iamport ?? iamportFor(env, config, overrides.usage ?? null),
+    iamport: overrides.iamport ?? iamportFor(env, config, overrides.usage ?? null, now),
     queue: overrides.queue ?? queueFrom(env.PAYMENT_VALIDATION),
   };
 }

@@ -36,6 +36,14 @@ describe("parseConfig", () => {
     expect((error as Error).message).not.toContain(leaky);
   });
 
+  it("has the test clock off unless TEST_CLOCK is \"true\", and refuses it in production", () => {
+    expect(parseConfig(local).TEST_CLOCK).toBe(false);
+    expect(parseConfig({ ...local, TEST_CLOCK: "true" }).TEST_CLOCK).toBe(true);
+    expect(() => parseConfig({ ...local, TEST_CLOCK: "on" })).toThrow(/TEST_CLOCK/);
+    expect(() => parseConfig({ ...local, APP_ENV: "production", TEST_CLOCK: "true" })).toThrow(/TEST_CLOCK: the test clock does not exist in production/);
+    expect(parseConfig({ ...local, APP_ENV: "production" }).TEST_CLOCK).toBe(false);
+  });
+
   it("names a malformed setting", () => {
     expect(() => parseConfig({ ...local, IAMPORT_IMP_CODE: "12345" })).toThrow(/IAMPORT_IMP_CODE/);
     expect(() => parseConfig({ ...local, MAX_PAYMENT_AMOUNT: "lots" })).toThrow(/MAX_PAYMENT_AMOUNT/);

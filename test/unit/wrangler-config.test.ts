@@ -38,4 +38,11 @@ describe("wrangler.toml rate limits", () => {
     expect(wrangler).not.toMatch(/ADMIN_EMAILS/);
     expect(productionPart).not.toMatch(/IAMPORT_API_(KEY|SECRET)\s*=/);
   });
+
+  it("compiles the test clock in locally and out of production, where TEST_CLOCK is never set", () => {
+    expect(localPart).toMatch(/\[define\]\n__TEST_CLOCK__ = "true"/);
+    expect(productionPart).toMatch(/\[env\.production\.define\]\n__TEST_CLOCK__ = "false"/);
+    expect(productionPart).not.toMatch(/TEST_CLOCK\s*=\s*"true"/);
+    expect(productionPart).not.toMatch(/^TEST_CLOCK\s*=/m);
+  });
 });
