@@ -91,6 +91,8 @@ export default defineConfig(async () => {
       // Tests that move the sandbox's shared clock run alone, in a second pass (npm test sets CLOCK_TESTS=1).
       include: process.env.CLOCK_TESTS ? ["test/integration/clock/**/*.test.ts"] : ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
       exclude: process.env.CLOCK_TESTS ? [] : ["test/integration/clock/**"],
+      // The clocks are shared: the files that move them run one after another.
+      fileParallelism: !process.env.CLOCK_TESTS,
       setupFiles: ["./test/setup.ts"],
       testTimeout: 30_000,
       // One JSON line per request is useful in wrangler dev and noise in test output.

@@ -134,3 +134,19 @@ describe("the sandbox's billing-key window", () => {
     await context.close();
   });
 });
+
+describe("the test clock under wrangler dev", () => {
+  it("is on in the local config and moves the sandbox with it", async () => {
+    const context = await newContext(browser);
+    const api = context.request;
+    try {
+      const moved = await api.post(`${baseURL()}/__test-clock/advance`, { data: { seconds: 31 * 86_400 } });
+      expect(moved.status()).toBe(200);
+      expect(await moved.json()).toMatchObject({ offset_seconds: 31 * 86_400, sandbox: { offset_seconds: 31 * 86_400 }, in_step: true });
+      expect(await (await api.get(`${baseURL()}/__test-clock`)).json()).toMatchObject({ offset_seconds: 31 * 86_400, in_step: true });
+    } finally {
+      expect((await api.delete(`${baseURL()}/__test-clock`)).status()).toBe(200);
+      await context.close();
+    }
+  });
+});
