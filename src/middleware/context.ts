@@ -6,8 +6,8 @@ import { appClock } from "../services/clock";
 import type { AppEnv } from "../types";
 
 /**
- * Puts config, the database and the clock (src/services/clock.ts) on the context; config is parsed once per isolate. Outside
- * production every D1 round trip and Iamport call of the request is counted for the benchmark.
+ * Puts config, the database and the clock (src/services/clock.ts) on the context; config is parsed once per
+ * isolate. Outside production every D1 round trip and Iamport call of the request is counted for the benchmark.
  */
 export const provideContext = () =>
   createMiddleware<AppEnv>(async (c, next) => {
