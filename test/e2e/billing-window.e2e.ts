@@ -34,7 +34,8 @@ interface Callback {
 /** A pocketpay page with the sandbox SDK loaded and IMP.init called. */
 async function shopPage(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  await page.goto("/login");
+  // DOM ready is enough (the SDK needs no page script); waiting for "load" timed out once on a loaded machine.
+  await page.goto("/login", { waitUntil: "domcontentloaded" });
   await page.addScriptTag({ url: SDK });
   await page.evaluate(() => (window as any).IMP.init("imp00000000"));
   return page;
