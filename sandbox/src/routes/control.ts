@@ -144,7 +144,17 @@ const RegisterBody = z.object({
 
 // The buyer registering a card in the billing-key window (IMP.request_pay with customer_uid). Returns the SDK
 // callback payload, HTTP 200 even when success is false.
-control.post("/billing-key", async (c) => {
+control.post(
+  "/billing-key",
+  describe({
+    operationId: "sandboxRegisterBillingKey",
+    summary: "The buyer registers a card in the billing-key window",
+    description: "IMP.request_pay with customer_uid: stores the key and an issue record of 0 (nothing approved). Answers the SDK callback's payload, 200 even when success is false (F0007: card refused).",
+    body: RegisterBody,
+    answer: { description: "The callback payload.", body: Callback },
+    refusals: [400],
+  }),
+  async (c) => {
   const b = parse(RegisterBody, await readBody(c));
   const payload = await registerKey(c.env, await nowMs(c), {
     merchantUid: b.merchant_uid,
@@ -160,11 +170,29 @@ control.post("/billing-key", async (c) => {
     card: { card_number: b.card_number, expiry: b.expiry },
   });
   return c.json(payload);
-});
+  },
+);
 
 // What a key was used for, even after it was deleted: `charges` counts approvals and declines (customer_uid_usage
 // payment or payment.scheduled), `paid` the approvals; `payments` lists every record, issuance included.
-control.get("/customers/:customer_uid/charges", async (c) => {
+const KeyUseView = z.object({
+  imp_uid: z.string(),
+  merchant_uid: z.string(),
+  status: z.string(),
+  amount: z.number(),
+  customer_uid_usage: z.string().nullable(),
+});
+control.get(
+  "/customers/:customer_uid/charges",
+  describe({
+    operationId: "sandboxKeyCharges",
+    summary: "What a billing key was used for, even after it was deleted",
+    answer: {
+      description: "Charge counts and every record made with the key.",
+      body: z.object({ customer_uid: z.string(), charges: z.number().int(), paid: z.number().int(), failed: z.number().int(), payments: z.array(KeyUseView) }),
+    },
+  }),
+  async (c) => {
   const payments = await keyUses(c.env.SANDBOX_DB, c.req.param("customer_uid"));
   const charges = payments.filter((p) => p.customer_uid_usage === "payment" || p.customer_uid_usage === "payment.scheduled");
   return c.json({
@@ -174,7 +202,8 @@ control.get("/customers/:customer_uid/charges", async (c) => {
     failed: charges.filter((p) => p.status === "failed").length,
     payments,
   });
-});
+  },
+);
 
 const CancelBody = z.object({
   imp_uid: z.string().min(1).max(32),
