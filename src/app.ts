@@ -72,9 +72,33 @@ export function createApp() {
       if (!c.var.config.TEST_CLOCK) throw notFound("route");
       return (await import("./test-clock/routes"))[name](c);
     };
-    app.get("/__test-clock", clockRoute("showClock"));
-    app.post("/__test-clock/advance", limitBody(), requireContentType(["application/json"]), clockRoute("advanceClock"));
-    app.delete("/__test-clock", clockRoute("resetClock"));
+    const ClockView = z.object({
+      now: z.string(),
+      now_ms: z.number().int(),
+      offset_seconds: z.number().int(),
+      sandbox: z.object({ now: z.string(), offset_seconds: z.number().int(), schedules_executed: z.number().int().optional() }).nullable(),
+      in_step: z.boolean(),
+    });
+    const clockDoc = (operationId: string, summary: string, body?: z.ZodType) =>
+      describe({
+        operationId,
+        summary,
+        description: "The test clock (README \"Moving time\"): pocketpay's time and the Iamport sandbox's, moved together. Outside production only.",
+        tags: ["Service"],
+        localOnly: true,
+        ...(body ? { requestBody: { schema: body, mediaTypes: ["application/json"] } } : {}),
+        responses: { 200: { description: "Both clocks.", body: ClockView } },
+        errors: { 400: ["invalid_request", "malformed_json"], 404: ["not_found"], 503: ["gateway_unavailable"] },
+      });
+    app.get("/__test-clock", clockDoc("showTestClock", "Read the test clock"), clockRoute("showClock"));
+    app.post(
+      "/__test-clock/advance",
+      clockDoc("advanceTestClock", "Move pocketpay's and the sandbox's time forward", z.object({ seconds: z.number().int().min(1) })),
+      limitBody(),
+      requireContentType(["application/json"]),
+      clockRoute("advanceClock"),
+    );
+    app.delete("/__test-clock", clockDoc("resetTestClock", "Put both clocks back at the real time"), clockRoute("resetClock"));
   }
 
   // API routes look the session up only when they need it (requireUser, or batched with their own reads).
