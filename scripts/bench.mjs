@@ -1,19 +1,27 @@
-// `npm run bench [-- --buyers N --payments M --quick --out FILE --strict]`: load-tests the whole payment flow on
-// this machine. Starts pocketpay with its Iamport sandbox (scripts/bench/server.mjs), signs up N buyers and drives
-// them concurrently through M payments each: create order -> pay in the sandbox (which sends its webhook by itself)
-// -> complete -> poll until `paid`. Then posts one duplicate webhook per payment directly and times it.
-// Reports latency percentiles, throughput, pay->paid time, what each route and each validated payment costs in
+// `npm run bench [-- --buyers N --payments M --quick --strategy wait|poll --profile --out FILE --strict]`: load-tests
+// the whole payment flow on this machine. Starts pocketpay with its Iamport sandbox (scripts/bench/server.mjs), signs
+// up N buyers and drives them concurrently through M payments each: create order -> pay in the sandbox (which sends
+// its webhook by itself) -> complete -> learn the outcome, as the checkout page does (`wait`: complete?wait, then
+// GET ?wait long-polls; `poll`: GET every --poll-ms, the way pages did before long-polling). Then posts one
+// duplicate webhook per payment directly and times it; then measures each route's CPU alone (phase 3).
+// Reports latency percentiles, throughput, pay->paid time, the dev server's CPU (Linux /proc: per validated
+// payment, per duplicate webhook, per request of each route), what each route and each validated payment costs in
 // D1 round trips/statements and Iamport calls (from the app's GET /__metrics), and the production bundle size.
 // GET /healthz, probed by the same buyers in the same phase, is the baseline each route's latency is divided by,
-// so results compare across noisy machines. Not a test: nothing here runs in `npm test`.
+// so results compare across noisy machines. --profile also takes DevTools CPU profiles of every isolate during
+// phase 1 (scripts/bench/profile.mjs). Not a test: nothing here runs in `npm test`.
 //
 // Exit status: 1 on any non-2xx/unexpected response or payment not `paid` within the deadline (with --strict, also
 // when a cost target is exceeded); 2 when the server cannot be started or the bench itself breaks.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus } from "node:os";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { measureBundle } from "./bench/bundle.mjs";
+import { addCpu, cpuAvailable, cpuBetween, cpuPer, cpuReading, cpuTotals, workersPid } from "./bench/cpu.mjs";
+import { saveProfiles, startProfiling } from "./bench/profile.mjs";
+import { serverLog } from "./bench/server-log.mjs";
 import { snapshotTree, startServer } from "./bench/server.mjs";
 import { ratio, summarize, table } from "./bench/stats.mjs";
 
@@ -22,9 +30,13 @@ const { values: args } = parseArgs({
     buyers: { type: "string" },
     payments: { type: "string" },
     quick: { type: "boolean", default: false },
+    strategy: { type: "string", default: "wait" },
+    "wait-s": { type: "string", default: "10" },
     out: { type: "string" },
     "poll-ms": { type: "string", default: "50" },
     "deadline-s": { type: "string", default: "60" },
+    "cpu-requests": { type: "string" },
+    profile: { type: "boolean", default: false },
     "skip-bundle": { type: "boolean", default: false },
     strict: { type: "boolean", default: false },
     "in-place": { type: "boolean", default: false },
@@ -32,13 +44,22 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log(`npm run bench -- [--buyers N] [--payments M] [--quick] [--out FILE] [--poll-ms 50] [--deadline-s 60]
-                      [--skip-bundle] [--strict] [--in-place]
-  default 50 buyers x 4 payments; --quick is 5 x 2 (CI smoke). Results: bench/results/<timestamp>.json (or --out)
-  and bench/results/latest.json; server log beside them. --strict also fails when a cost target is exceeded.
+  console.log(`npm run bench -- [--buyers N] [--payments M] [--quick] [--strategy wait|poll] [--wait-s 10] [--poll-ms 50]
+                      [--cpu-requests K] [--profile] [--out FILE] [--deadline-s 60] [--skip-bundle] [--strict] [--in-place]
+  default 50 buyers x 4 payments; --quick is 5 x 2 (CI smoke). --strategy wait (default) learns each outcome as the
+  checkout page does, from complete?wait=S and GET ?wait=S; poll polls GET every --poll-ms (for code without ?wait).
+  Phase 3 measures each route's CPU alone with K requests (default 20; 0 skips it). --profile records DevTools CPU
+  profiles of every isolate during phase 1 (their CPU figures then include the profiler's own cost).
+  Results: bench/results/<timestamp>.json (or --out) and bench/results/latest.json; server log and profiles beside
+  them. --strict also fails when a cost target is exceeded.
   The server and the bundle are built from a copy of the working tree taken at start (edits during the run do not
   reach it); --in-place serves the working tree itself, as npm run dev does, and then any edit invalidates the run.`);
   process.exit(0);
+}
+// Profiling speaks the DevTools protocol over WebSocket, global from node 22 and behind a flag in node 20 and 21.
+if (args.profile && typeof WebSocket === "undefined") {
+  const again = spawnSync(process.execPath, ["--experimental-websocket", ...process.argv.slice(1)], { stdio: "inherit" });
+  process.exit(again.status ?? 2);
 }
 const positive = (name, v) => {
   const n = Number(v);
@@ -52,7 +73,14 @@ const BUYERS = positive("buyers", args.buyers ?? (args.quick ? 5 : 50));
 const PAYMENTS = positive("payments", args.payments ?? (args.quick ? 2 : 4));
 const POLL_MS = positive("poll-ms", args["poll-ms"]);
 const DEADLINE_MS = positive("deadline-s", args["deadline-s"]) * 1000;
-const REQUEST_TIMEOUT_MS = 30_000;
+const STRATEGY = args.strategy;
+if (STRATEGY !== "wait" && STRATEGY !== "poll") {
+  console.error(`--strategy must be wait or poll (got ${STRATEGY})`);
+  process.exit(2);
+}
+const WAIT_S = positive("wait-s", args["wait-s"]);
+const CPU_REQUESTS = args["cpu-requests"] === "0" ? 0 : positive("cpu-requests", args["cpu-requests"] ?? (args.quick ? 5 : 20));
+const REQUEST_TIMEOUT_MS = 30_000 + WAIT_S * 1000;
 const QUEUE_DRAIN_MS = 30_000;
 
 const QUEUE_KEY = "queue pocketpay-payment-validation";
@@ -91,7 +119,8 @@ function fail(what, detail) {
 
 /**
  * One request. `label` files its latency (only answers with the expected status count); `expect` is the status
- * that is success. Anything else, or a network error, is an error of the run. Returns {ok, status, json}.
+ * that is success (or a list of them). Anything else, or a network error, is an error of the run.
+ * Returns {ok, status, json}.
  */
 async function call(label, method, path, { body, token, headers = {}, expect = 200, record = true } = {}) {
   const h = { ...headers };
@@ -120,7 +149,7 @@ async function call(label, method, path, { body, token, headers = {}, expect = 2
   } catch {
     // reported below if the status was also unexpected, or by the caller's checks
   }
-  if (res.status !== expect) {
+  if (Array.isArray(expect) ? !expect.includes(res.status) : res.status !== expect) {
     fail(`${label}: HTTP ${res.status}, expected ${expect}`, { method, path, body: text.slice(0, 300) });
     return { ok: false, status: res.status, json };
   }
@@ -210,39 +239,56 @@ async function buyer(i, token, { measured }) {
     }
     const impUid = paid.json.imp_uid;
 
-    const completed = await call("complete", "POST", `/api/payments/${merchantUid}/complete`, {
-      body: { imp_uid: impUid },
-      token,
-      headers,
-      expect: 202,
-      record: measured,
-    });
-    if (!completed.ok) continue;
-    if (completed.json?.status === "ready") flow.completeEnqueued++;
-
-    // Poll until Iamport's answer, through the queue, has made it `paid`.
-    for (;;) {
-      const got = await call("poll", "GET", `/api/payments/${merchantUid}`, { token, headers, record: measured });
-      if (!got.ok) break;
-      const status = got.json?.status;
-      if (status === "paid") {
-        const t = now();
-        if (measured) flow.payToPaid.push(t - payStarted);
-        flow.lastPaidAt = Math.max(flow.lastPaidAt, t);
-        flow.paid.push({ merchant_uid: merchantUid, imp_uid: impUid, token, buyer: i });
-        break;
-      }
-      if (status !== "ready") {
-        fail("payment ended other than paid", { merchant_uid: merchantUid, status, fail_reason: got.json?.fail_reason });
-        break;
-      }
-      if (now() - payStarted > DEADLINE_MS) {
-        fail(`payment not paid within ${DEADLINE_MS / 1000} s`, { merchant_uid: merchantUid, imp_uid: impUid });
-        break;
-      }
-      await sleep(POLL_MS);
+    const outcome = await learnOutcome({ merchantUid, impUid, token, headers, measured, payStarted });
+    if (outcome === "paid") {
+      const t = now();
+      if (measured) flow.payToPaid.push(t - payStarted);
+      flow.lastPaidAt = Math.max(flow.lastPaidAt, t);
+      flow.paid.push({ merchant_uid: merchantUid, imp_uid: impUid, token, buyer: i });
     }
   }
+}
+
+const FINAL = new Set(["paid", "failed", "rejected", "cancelled", "partially_cancelled"]);
+
+/**
+ * Reports the payment and learns its outcome the way the checkout page does. `wait`: complete?wait=S answers the
+ * final state (200) when validation finishes within S seconds, else 202; then GET ?wait=S long-polls until the
+ * status leaves `ready`. `poll`: complete answers 202 at once, then GET every --poll-ms. Returns the final status,
+ * or null after an error (already recorded).
+ */
+async function learnOutcome({ merchantUid, impUid, token, headers, measured, payStarted }) {
+  const wait = STRATEGY === "wait";
+  const completed = await call("complete", "POST", `/api/payments/${merchantUid}/complete${wait ? `?wait=${WAIT_S}` : ""}`, {
+    body: { imp_uid: impUid },
+    token,
+    headers,
+    expect: wait ? [200, 202] : 202,
+    record: measured,
+  });
+  if (!completed.ok) return null;
+  // A 202 always queued a validation message; a 200 usually did too (counted by the drain from the server log).
+  if (completed.status === 202 && completed.json?.status === "ready") flow.completeEnqueued++;
+  let status = completed.json?.status;
+  while (!FINAL.has(status)) {
+    if (status !== "ready") {
+      fail("unexpected status", { merchant_uid: merchantUid, status });
+      return null;
+    }
+    if (now() - payStarted > DEADLINE_MS) {
+      fail(`payment not paid within ${DEADLINE_MS / 1000} s`, { merchant_uid: merchantUid, imp_uid: impUid });
+      return null;
+    }
+    if (!wait) await sleep(POLL_MS);
+    const got = await call("poll", "GET", `/api/payments/${merchantUid}${wait ? `?wait=${WAIT_S}` : ""}`, { token, headers, record: measured });
+    if (!got.ok) return null;
+    status = got.json?.status;
+  }
+  if (status !== "paid") {
+    fail("payment ended other than paid", { merchant_uid: merchantUid, status, fail_reason: completed.json?.fail_reason });
+    return null;
+  }
+  return status;
 }
 
 /** Iamport's webhook addresses (WEBHOOK_ALLOWED_IPS in production); webhooks are limited per address locally. */
@@ -261,25 +307,33 @@ async function duplicateWebhooks(payments) {
   }
 }
 
-/** Waits until the validation queue has consumed at least `expected` messages in total and gone quiet. */
+let log = null; // the server log, read as it grows (scripts/bench/server-log.mjs)
+let pgid = null; // the server's process group, for CPU readings
+
+/**
+ * Waits until the validation queue has been delivered at least `expected` messages in total and gone quiet,
+ * watching the server log (asking the server would cost the CPU being measured). Returns the CPU reading taken when
+ * the last batch was seen, so a phase's CPU ends with its last validation, not with this wait.
+ */
 async function drainQueue(expected, what) {
   const deadline = Date.now() + QUEUE_DRAIN_MS;
   let last = -1;
   let quietSince = Date.now();
+  let reading = cpuReading(pgid);
   for (;;) {
-    const m = await metrics();
-    const units = m[QUEUE_KEY]?.units ?? 0;
+    const units = log.consumed();
     if (units !== last) {
       last = units;
       quietSince = Date.now();
+      reading = cpuReading(pgid);
     }
-    // max_batch_timeout is 1 s: 2.5 s without a new batch means nothing is left in flight.
-    if (units >= expected && Date.now() - quietSince > 2_500) return m;
+    // max_batch_timeout is at most 1 s: 2.5 s without a new batch means nothing is left in flight.
+    if (units >= expected && Date.now() - quietSince > 2_500) return reading;
     if (Date.now() > deadline) {
       fail(`queue did not drain after ${what}`, { consumed: units, expected });
-      return m;
+      return reading;
     }
-    await sleep(250);
+    await sleep(50);
   }
 }
 
@@ -320,19 +374,26 @@ async function main() {
   process.stdout.write("starting wrangler dev with the sandbox... ");
   const server = await startServer({ logFile, cwd });
   baseUrl = server.baseUrl;
+  pgid = server.pgid;
+  log = serverLog(logFile, "pocketpay-payment-validation");
   console.log(baseUrl);
   try {
     // Accounts (not measured: PBKDF2 is meant to be slow), then one warm-up payment so compilation, the D1 files
-    // and the isolate's Iamport token are in place, as they are in steady state.
+    // and the isolate's Iamport token are in place, as they are in steady state. Phase 3 has buyers of its own, so
+    // the per-account rate limits never meet its requests.
     const tokens = new Array(BUYERS);
     await pool(BUYERS, 8, async (i) => {
       tokens[i] = await signup(i, stamp.toLowerCase());
     });
     await loadCatalogue();
+    const cpuBuyers = new Array(CPU_REQUESTS);
+    await pool(CPU_REQUESTS, 8, async (k) => {
+      cpuBuyers[k] = { i: BUYERS + 1 + k, token: await signup(BUYERS + 1 + k, stamp.toLowerCase()) };
+    });
     const warm = await signup(BUYERS, `${stamp.toLowerCase()}-warmup`);
-    if (tokens.some((t) => !t) || !warm) throw new Error("could not sign the buyers up; see the errors above");
+    if (tokens.some((t) => !t) || cpuBuyers.some((b) => !b.token) || !warm) throw new Error("could not sign the buyers up; see the errors above");
     await buyer(BUYERS, warm, { measured: false });
-    await drainQueue(1, "warm-up");
+    await drainQueue(log.consumed(), "warm-up");
     flow.paid.length = 0;
     flow.completeEnqueued = 0;
     flow.firstPayAt = Infinity;
@@ -340,9 +401,16 @@ async function main() {
     const warmupErrors = errors.length;
     if (warmupErrors > 0) throw new Error("the warm-up payment failed; see the errors above");
 
+    // What the idle server burns (timers, esbuild's ping): subtracted from the short windows of phase 3.
+    const idle = await idleCpu(3000);
+
     // Phase 1: the flow.
     await call("reset metrics", "DELETE", "/__metrics", { record: false });
-    process.stdout.write(`phase 1: ${BUYERS * PAYMENTS} payments through create -> pay -> complete -> paid... `);
+    const queueBase = log.consumed();
+    process.stdout.write(`phase 1: ${BUYERS * PAYMENTS} payments through create -> pay -> complete -> paid (${STRATEGY})... `);
+    const profiling = args.profile ? await startProfiling(workersPid(pgid), server.inspectorPort, "core:user:pocketpay") : null;
+    const loadBefore = loadavg()[0];
+    const cpuFlowStart = cpuReading(pgid);
     const flowStart = now();
     const sentBefore = requestsSent;
     await Promise.all(tokens.map((t, i) => buyer(i, t, { measured: true })));
@@ -359,18 +427,28 @@ async function main() {
     if (entry(m1, KEYS.webhook).units < flow.paid.length) {
       fail("sandbox webhooks missing", { delivered: entry(m1, KEYS.webhook).units, expected: flow.paid.length });
     }
-    m1 = await drainQueue(entry(m1, KEYS.webhook).units + flow.completeEnqueued, "phase 1");
+    const cpuFlowEnd = await drainQueue(queueBase + entry(m1, KEYS.webhook).units + flow.completeEnqueued, "phase 1");
+    const profiles = profiling ? await profiling() : null;
+    m1 = await metrics();
+    const cpuFlow = cpuBetween(cpuFlowStart, cpuFlowEnd);
+    const cpuFlowTicks = cpuBetween(cpuFlowStart, cpuFlowEnd, { ticks: true });
 
     // Phase 2: duplicate webhooks, same concurrency.
     process.stdout.write(`phase 2: ${flow.paid.length} duplicate webhooks... `);
     const byBuyer = Array.from({ length: BUYERS }, (_, i) => flow.paid.filter((p) => p.buyer === i));
+    const queueBase2 = log.consumed();
+    const cpuHookStart = cpuReading(pgid);
     const hookStart = now();
     const sentBefore2 = requestsSent;
     await Promise.all(byBuyer.map((ps) => duplicateWebhooks(ps)));
     const hookWallMs = now() - hookStart;
     const hookRequests = requestsSent - sentBefore2;
     console.log(`${(hookWallMs / 1000).toFixed(1)} s`);
-    const m2 = await drainQueue(entry(m1, QUEUE_KEY).units + flow.paid.length, "phase 2");
+    const cpuHookEnd = await drainQueue(queueBase2 + flow.paid.length, "phase 2");
+    const m2 = await metrics();
+    const cpuHooks = cpuBetween(cpuHookStart, cpuHookEnd);
+    const cpuHooksTicks = cpuBetween(cpuHookStart, cpuHookEnd, { ticks: true });
+    const loadAfter = loadavg()[0];
 
     // Duplicates must have changed nothing (not measured: after the last snapshot).
     await pool(flow.paid.length, BUYERS, async (j) => {
@@ -381,17 +459,113 @@ async function main() {
       }
     });
 
+    // Phase 3: each route alone, one request at a time, on a quiet server.
+    let routeCpu = null;
+    if (CPU_REQUESTS > 0) {
+      process.stdout.write(`phase 3: CPU by route, ${CPU_REQUESTS} requests each... `);
+      const started = now();
+      routeCpu = await cpuByRoute(cpuBuyers, idle);
+      console.log(`${((now() - started) / 1000).toFixed(1)} s`);
+    }
+
     // wrangler dev rebuilds when src/ changes; a reload mid-run resets the counters and mixes two versions.
-    const reloads = (readFileSync(logFile, "utf8").match(/Reloading local server/g) ?? []).length;
+    const reloads = log.reloads();
     if (reloads > 0) fail("the server reloaded during the run (a source file changed); the numbers are not valid", { reloads });
 
-    report({ startedAt, bundle, m1, m2, flowWallMs, flowRequests, hookWallMs, hookRequests });
+    const profileSummary = profiles ? saveProfiles(profiles, outFile.replace(/\.json$/, ""), cwd) : null;
+    report({
+      startedAt, bundle, m1, m2, flowWallMs, flowRequests, hookWallMs, hookRequests,
+      cpu: { flow: cpuFlow, flowTicks: cpuFlowTicks, hooks: cpuHooks, hooksTicks: cpuHooksTicks, idle, routes: routeCpu },
+      load: { before: loadBefore, after: loadAfter },
+      profileSummary,
+    });
   } finally {
     await server.stop();
   }
 }
 
-function report({ startedAt, bundle, m1, m2, flowWallMs, flowRequests, hookWallMs, hookRequests }) {
+/** CPU ms per second of the idle server, over `ms`. */
+async function idleCpu(ms) {
+  const a = cpuReading(pgid);
+  const t = now();
+  await sleep(ms);
+  const d = cpuBetween(a, cpuReading(pgid));
+  return d && Object.fromEntries(Object.entries(d).map(([k, v]) => [k, (v / (now() - t)) * 1000]));
+}
+
+/** Subtracts the idle server's CPU over `ms` from a reading, never below zero. */
+const lessIdle = (d, idle, ms) => d && idle && Object.fromEntries(Object.entries(d).map(([k, v]) => [k, Math.max(0, v - (idle[k] * ms) / 1000)]));
+
+/**
+ * Phase 3: each route alone, K requests one after another (each by its own buyer), CPU read before and after every
+ * request. Requests that queue a validation then wait (watching the server log) until it has run, and that
+ * stretch is the queue's CPU for the row. Idle CPU over each window is subtracted.
+ */
+async function cpuByRoute(buyers, idle) {
+  const rows = {};
+  const orders = buyers.map(() => ({}));
+  const measure = async (name, fn) => {
+    let route = null;
+    let queue = null;
+    let queued = 0;
+    for (let k = 0; k < buyers.length; k++) {
+      const consumed = log.consumed();
+      const t0 = now();
+      const a = cpuReading(pgid);
+      const messages = await fn(buyers[k], orders[k]);
+      const b = cpuReading(pgid);
+      const t1 = now();
+      route = addCpu(route ?? { workers: 0, proxy: 0, wrangler: 0, other: 0 }, lessIdle(cpuBetween(a, b), idle, t1 - t0));
+      if (messages > 0) {
+        if (!(await log.until(consumed + messages))) fail(`${name}: its validation never ran`, {});
+        const c = cpuReading(pgid);
+        queue = addCpu(queue ?? { workers: 0, proxy: 0, wrangler: 0, other: 0 }, lessIdle(cpuBetween(b, c), idle, now() - t1));
+        queued += messages;
+      }
+    }
+    rows[name] = { requests: buyers.length, perRequest: cpuPer(route, buyers.length), queuePerMessage: queued ? cpuPer(queue, queued) : null };
+  };
+  const as = (b) => ({ token: b.token, headers: { "cf-connecting-ip": buyerIp(b.i) }, record: false });
+  await measure("healthz", async () => (await call("healthz", "GET", "/healthz", { record: false }), 0));
+  await measure("me", async (b) => (await call("me", "GET", "/api/me", as(b)), 0));
+  await measure("create", async (b, o) => {
+    const items = [{ price_id: catalogue[b.i % catalogue.length], quantity: 1 }];
+    const res = await call("create", "POST", "/api/payments", { ...as(b), body: { items }, expect: 201 });
+    o.amount = res.json?.amount;
+    o.merchantUid = res.json?.merchant_uid;
+    return 0;
+  });
+  await measure("sandbox pay (not app)", async (_b, o) => {
+    const res = await call("pay", "POST", "/sandbox/iamport/__control/pay", {
+      body: { merchant_uid: o.merchantUid, amount: o.amount, outcome: "paid", webhook: "none" },
+      record: false,
+    });
+    o.impUid = res.json?.imp_uid;
+    return 0;
+  });
+  // Plain complete (no ?wait): the route's own work, then the validation it queued.
+  await measure("complete", async (b, o) => {
+    const res = await call("complete", "POST", `/api/payments/${o.merchantUid}/complete`, { ...as(b), body: { imp_uid: o.impUid }, expect: 202 });
+    return res.ok ? 1 : 0;
+  });
+  await measure("poll", async (b, o) => {
+    const res = await call("poll", "GET", `/api/payments/${o.merchantUid}`, as(b));
+    if (res.ok && res.json?.status !== "paid") fail("phase 3: payment not paid after its validation", { merchant_uid: o.merchantUid, status: res.json?.status });
+    return 0;
+  });
+  let hook = 0;
+  await measure("webhook (duplicate)", async (_b, o) => {
+    const res = await call("webhook", "POST", "/webhooks/iamport", {
+      body: { imp_uid: o.impUid, merchant_uid: o.merchantUid, status: "paid" },
+      headers: { "cf-connecting-ip": IAMPORT_IPS[hook++ % IAMPORT_IPS.length] },
+      record: false,
+    });
+    return res.ok ? 1 : 0;
+  });
+  return rows;
+}
+
+function report({ startedAt, bundle, m1, m2, flowWallMs, flowRequests, hookWallMs, hookRequests, cpu, load, profileSummary }) {
   const paid = flow.paid.length;
   const expectedPayments = BUYERS * PAYMENTS;
   const lat = Object.fromEntries([...samples].map(([k, v]) => [k, summarize(v)]));
@@ -447,19 +621,39 @@ function report({ startedAt, bundle, m1, m2, flowWallMs, flowRequests, hookWallM
     { target: "bundle KiB gzipped", value: bundle ? r2(bundle.gzipBytes / 1024) : null, limit: LIMITS.gzipKiB },
   ].map((t) => ({ ...t, ok: t.value === null ? null : t.strict ? t.value < t.limit : t.value <= t.limit }));
 
+  // CPU (Linux /proc): phase 1 per validated payment (all its requests, the sandbox's work and the queue's),
+  // phase 2 per duplicate webhook (route + queue), phase 3 per request of each route alone.
+  const cpuFlow = cpuPer(cpu.flow, paid);
+  const cpuHook = cpuPer(cpu.hooks, flow.paid.length);
+  const cpuResult = {
+    available: cpuAvailable(),
+    perValidatedPayment: cpuFlow,
+    perDuplicateWebhook: cpuHook,
+    // The same from utime + stime alone (10 ms ticks; counts threads that exited): a cross-check of the above.
+    perValidatedPaymentTicks: cpuPer(cpu.flowTicks, paid),
+    perDuplicateWebhookTicks: cpuPer(cpu.hooksTicks, flow.paid.length),
+    idleMsPerSecond: cpu.idle && Object.fromEntries(Object.entries(cpu.idle).map(([k, v]) => [k, Number(v.toFixed(2))])),
+    byRoute: cpu.routes,
+    profiled: args.profile,
+  };
+
   // Each missing payment already has its own error; this makes the shortfall explicit in any case.
   if (paid !== expectedPayments) errors.push({ what: "payments not paid", paid, expected: expectedPayments });
 
   const result = {
     startedAt,
     source,
-    config: { buyers: BUYERS, payments: PAYMENTS, quick: args.quick, pollMs: POLL_MS, deadlineMs: DEADLINE_MS },
+    config: { buyers: BUYERS, payments: PAYMENTS, quick: args.quick, strategy: STRATEGY, waitS: WAIT_S, pollMs: POLL_MS, deadlineMs: DEADLINE_MS, cpuRequests: CPU_REQUESTS },
     machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? null, node: process.version, platform: process.platform },
+    load: { before: Number(load.before.toFixed(2)), after: Number(load.after.toFixed(2)) },
     phases: {
       flow: { wallMs: Math.round(flowWallMs), requests: flowRequests, reqPerSec: Number((flowRequests / (flowWallMs / 1000)).toFixed(1)) },
       webhooks: { wallMs: Math.round(hookWallMs), requests: hookRequests, reqPerSec: Number((hookRequests / (hookWallMs / 1000)).toFixed(1)) },
     },
     latencyMs: latency,
+    requestsPerValidatedPayment: paid ? Number((flowRequests / paid).toFixed(2)) : null,
+    cpuMs: cpuResult,
+    profile: profileSummary,
     payToPaidMs: payToPaid,
     validation: {
       paid,
@@ -495,8 +689,44 @@ function report({ startedAt, bundle, m1, m2, flowWallMs, flowRequests, hookWallM
   console.log(
     `\npay -> paid (ms): p50 ${f(payToPaid.p50)}  p95 ${f(payToPaid.p95)}  p99 ${f(payToPaid.p99)}  max ${f(payToPaid.max)}` +
       `   validated ${paid}/${expectedPayments} in ${(validationWallMs / 1000).toFixed(1)} s = ${f(result.validation.paidPerSec)} paid/s` +
-      `   phase 1 ${result.phases.flow.reqPerSec} req/s overall`,
+      `   phase 1 ${result.phases.flow.reqPerSec} req/s overall, ${f(result.requestsPerValidatedPayment)} requests per payment (${STRATEGY})`,
   );
+  console.log(`load average (1 min): ${result.load.before} at phase 1, ${result.load.after} after phase 2; ${availableParallelism()} CPUs`);
+  if (cpuResult.available) {
+    const f1 = (x) => (x === null || x === undefined ? "-" : x.toFixed(1));
+    const cpuRow = (label, c) => [label, f1(c?.workers), f1(c?.proxy), f1(c?.wrangler), f1(c?.workerd), f1(c?.total)];
+    console.log(`\nCPU (ms, Linux /proc: the dev server's processes)${args.profile ? "; under the profiler, so higher than usual" : ""}`);
+    console.log("workerd = workers (app, sandbox, D1, queues) + dev proxy (wrangler's entry worker, absent in production)");
+    const rows = [
+      cpuRow("phase 1: per validated payment (all requests + sandbox + queue)", cpuFlow),
+      cpuRow("phase 2: per duplicate webhook (route + queue)", cpuHook),
+    ];
+    const healthz = cpu.routes?.healthz?.perRequest?.workerd;
+    for (const [name, r] of Object.entries(cpu.routes ?? {})) {
+      rows.push(cpuRow(`phase 3: ${name}, per request`, r.perRequest));
+      if (r.queuePerMessage) rows.push(cpuRow(`phase 3: ${name} -> its queue message`, r.queuePerMessage));
+    }
+    rows.push(cpuRow("idle server, per second", cpuResult.idleMsPerSecond && cpuTotals(cpuResult.idleMsPerSecond)));
+    console.log(table(["", "workers", "dev proxy", "wrangler", "workerd", "total"], rows));
+    if (healthz) {
+      console.log(
+        "workerd CPU as a multiple of GET /healthz (phase 3): " +
+          Object.entries(cpu.routes)
+            .map(([name, r]) => `${name} ${f(ratio(r.perRequest?.workerd ?? null, healthz))}`)
+            .join(", "),
+      );
+    }
+  }
+  if (profileSummary) {
+    console.log("\nCPU profile of phase 1 (DevTools, sampled): samples that caught each isolate in its own JavaScript");
+    console.log(table(["isolate", "JS samples"], profileSummary.map((p) => [p.target, p.jsSamples])));
+    for (const p of profileSummary.slice(0, 4)) {
+      console.log(`\n${p.target}: self time by source, then by function (% of its JS samples)`);
+      console.log(table(["source", "%"], p.byArea.slice(0, 14).map((a) => [a.name, a.percent])));
+      console.log(table(["function [source]", "%"], p.topFunctions.slice(0, 10).map((a) => [a.name, a.percent])));
+    }
+    console.log(`profiles: ${profileSummary.map((p) => p.file).join(", ")}`);
+  }
   console.log("\nCost per request / per validated payment (GET /__metrics; routes include the session lookup)");
   console.log(
     table(

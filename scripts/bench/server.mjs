@@ -57,7 +57,8 @@ function wrangler(args, cwd) {
 }
 
 /**
- * Returns {baseUrl, stop}. stop() is idempotent and also runs on process exit and on SIGINT/SIGTERM, so the
+ * Returns {baseUrl, pgid, inspectorPort, stop}: pgid is the server's process group (wrangler's node processes,
+ * workerd, esbuild), whose CPU the bench reads from /proc; inspectorPort is wrangler's inspector proxy. stop() is idempotent and also runs on process exit and on SIGINT/SIGTERM, so the
  * server never outlives the bench, whatever happens.
  */
 export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90_000, testClock = false }) {
@@ -137,7 +138,7 @@ export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90
       if (Date.now() > deadline) throw new Error(`pocketpay did not answer /healthz within ${startupMs} ms; see ${logFile}`);
       await new Promise((r) => setTimeout(r, 250));
     }
-    return { baseUrl, stop };
+    return { baseUrl, pgid: child.pid, inspectorPort: inspector, stop };
   } catch (e) {
     await stop();
     throw e;
