@@ -464,7 +464,7 @@ async function main() {
     if (CPU_REQUESTS > 0) {
       process.stdout.write(`phase 3: CPU by route, ${CPU_REQUESTS} requests each... `);
       const started = now();
-      routeCpu = await cpuByRoute(cpuBuyers, idle);
+      routeCpu = await cpuByRoute(cpuBuyers, idle).catch(() => null);
       console.log(`${((now() - started) / 1000).toFixed(1)} s`);
     }
 
@@ -517,7 +517,10 @@ async function cpuByRoute(buyers, idle) {
       const t1 = now();
       route = addCpu(route ?? { workers: 0, proxy: 0, wrangler: 0, other: 0 }, lessIdle(cpuBetween(a, b), idle, t1 - t0));
       if (messages > 0) {
-        if (!(await log.until(consumed + messages))) fail(`${name}: its validation never ran`, {});
+        if (!(await log.until(consumed + messages))) {
+          fail(`phase 3, ${name}: its validation did not run within 30 s; phase 3 stopped`, { consumed: log.consumed() });
+          throw new Error("phase 3 stopped: the queue stopped delivering");
+        }
         const c = cpuReading(pgid);
         queue = addCpu(queue ?? { workers: 0, proxy: 0, wrangler: 0, other: 0 }, lessIdle(cpuBetween(b, c), idle, now() - t1));
         queued += messages;
