@@ -8,8 +8,10 @@ import { appClock } from "./services/clock";
 import { depsFor } from "./services/deps";
 import { reconcile } from "./services/reconcile";
 
-// Composition root: the three ways the platform calls pocketpay.
+// Composition root: the three ways the platform calls pocketpay, and the Durable Object class it hosts.
 const app = createApp();
+
+export { PaymentWatch } from "./watch/payment-watch";
 
 export default {
   fetch: app.fetch,

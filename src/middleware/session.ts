@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { forbidden } from "../domain/errors";
+import { forbidden, unauthorized } from "../domain/errors";
 import { documented } from "../openapi/describe";
 import { isAdminUser } from "../services/roles";
 import { SessionLookup, type LiveSession } from "../services/session";
@@ -11,14 +11,28 @@ export const SESSION_COOKIE = "pp_session";
 
 type Ctx = Context<AppEnv>;
 
-async function prepareSession(c: Ctx) {
+function credential(c: Ctx) {
   const header = c.req.header("authorization");
   const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  const token = bearer ?? getCookie(c, SESSION_COOKIE);
+  return { token: bearer ?? getCookie(c, SESSION_COOKIE), bearer };
+}
+
+async function prepareSession(c: Ctx) {
+  const { token, bearer } = credential(c);
   c.set("user", null);
   c.set("sessionId", null);
   c.set("authVia", token ? (bearer ? "bearer" : "cookie") : null);
   c.set("session", await SessionLookup.fromToken(c.var.db, token, c.var.now()));
+}
+
+/**
+ * Looks the request's session up again, for a request that waited (a long-poll) after its first check: a session
+ * revoked or expired meanwhile gets 401 instead of the answer.
+ */
+export async function requireSessionStill(c: Ctx) {
+  const again = await SessionLookup.fromToken(c.var.db, credential(c).token, c.var.now());
+  const found = await again.resolve();
+  if (!found || found.sessionId !== c.var.sessionId) throw unauthorized();
 }
 
 /** Puts a live session's user on the context (c.var.user, c.var.sessionId). */

@@ -41,7 +41,8 @@ async function consumeOne(message: Message<unknown>, deps: Deps) {
   const body = parsed.data;
   try {
     const outcome = await validatePayment(deps, body);
-    log({ level: "info", event: "validated", attempts: message.attempts, source: body.source, ...outcome });
+    const { payment: _row, ...result } = outcome.result === "applied" ? outcome : { ...outcome, payment: null };
+    log({ level: "info", event: "validated", attempts: message.attempts, source: body.source, ...result });
     if (body.inbox_id) await markProcessed(deps.db, body.inbox_id, deps.now(), outcome.result === "ignored" ? outcome.detail : null);
     message.ack();
   } catch (e) {

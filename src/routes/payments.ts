@@ -7,13 +7,14 @@ import { PAYMENT_STATUSES } from "../domain/payment-state";
 import { safeText } from "../lib/text-schema";
 import { body, parseWith, query, readJson } from "../lib/validate";
 import { enforceUserLimit, limitWrites } from "../middleware/rate-limit";
-import { isAdmin, requireUser, signIn } from "../middleware/session";
+import { isAdmin, requireSessionStill, requireUser, signIn } from "../middleware/session";
 import { describe } from "../openapi/describe";
 import { cancelOrder } from "../services/cancel-order";
 import { quoteOrder } from "../services/catalogue";
 import { completePayment } from "../services/complete-payment";
 import { createPayment, customAmountsDisabled, openOrder, type CreateOrderInput } from "../services/create-payment";
 import { ownPayments, visiblePaymentDetail } from "../services/payment-queries";
+import { awaitOutcome, MAX_WAIT_SECONDS } from "../services/status-watch";
 import type { AppEnv } from "../types";
 import {
   CreatedPaymentJson,
@@ -101,6 +102,16 @@ function priceIdsIn(body: unknown): string[] {
 
 const CompleteBody = z.strictObject({
   imp_uid: z.string({ error: "is required" }).regex(IMP_UID_PATTERN, "must be an Iamport imp_uid (imp_…)"),
+});
+
+// `?wait=N`: answer once the payment's outcome is known (it is no longer `ready`), or after N seconds at most.
+const WaitQuery = z.object({
+  wait: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(0, "must be at least 0")
+    .max(MAX_WAIT_SECONDS, `must be at most ${MAX_WAIT_SECONDS}`)
+    .default(0),
 });
 
 const ListQuery = z.object({
@@ -220,11 +231,21 @@ export const paymentRoutes = new Hono<AppEnv>()
       errors: { 404: ["not_found"] },
     }),
     requireUser(),
+    query(WaitQuery),
     async (c) => {
-      // The busiest route (result pages poll it): payment, events and refunds in one round trip, owner checked after.
-      // Unknown, malformed and other users' merchant_uids all answer the same 404.
+      // The busiest read: payment, events and refunds in one round trip, owner checked after. Unknown, malformed and
+      // other users' merchant_uids all answer the same 404. With ?wait=N, a payment whose outcome is pending is
+      // answered when validation announces the outcome, or after N seconds; it is then read again, so the answer is
+      // D1's, and the session is checked again.
+      const { wait } = c.req.valid("query");
       const viewer = { userId: c.var.user!.id, admin: isAdmin(c) };
-      const detail = await visiblePaymentDetail(c.var, viewer, c.req.param("merchant_uid"));
+      const merchantUid = c.req.param("merchant_uid");
+      let detail = await visiblePaymentDetail(c.var, viewer, merchantUid);
+      if (wait > 0 && detail.payment.status === "ready") {
+        await awaitOutcome(deps(c), merchantUid, wait);
+        await requireSessionStill(c);
+        detail = await visiblePaymentDetail(c.var, viewer, merchantUid);
+      }
       return c.json({
         ...presentPayment(detail.payment, detail.items),
         events: detail.events.map(presentEvent),
@@ -242,22 +263,29 @@ export const paymentRoutes = new Hono<AppEnv>()
         "the status changes only once Iamport's own record is checked against the order (poll GET the payment).",
       tags: ["Payments"],
       params: merchantUidParam,
-      responses: { 202: { description: "Recorded; validation is queued.", body: PaymentJson } },
+      responses: {
+        200: { description: "With `?wait`: validation settled the payment within the wait; the payment as it left it.", body: PaymentJson },
+        202: { description: "Recorded; validation is queued (with `?wait`, it took longer than the wait).", body: PaymentJson },
+      },
       errors: { 404: ["not_found"], 409: ["imp_uid_mismatch", "imp_uid_in_use"] },
     }),
     requireUser(),
     limitWrites("complete"),
+    query(WaitQuery),
     body(CompleteBody),
     async (c) => {
+      // 202 with the payment as recorded: validation is queued. With ?wait=N, the answer waits (N seconds at most)
+      // for validation to announce the outcome, and is 200 with the payment as validation left it when it did.
       const merchantUid = c.req.param("merchant_uid");
       if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
-      const row = await completePayment(deps(c), {
-        userId: c.var.user!.id,
-        merchantUid,
-        impUid: c.req.valid("json").imp_uid,
-        source: "browser",
-      });
-      return c.json(presentPayment(row), 202);
+      const { wait } = c.req.valid("query");
+      const d = deps(c);
+      const row = await completePayment(d, { userId: c.var.user!.id, merchantUid, impUid: c.req.valid("json").imp_uid, source: "browser" });
+      if (wait > 0 && row.status === "ready") {
+        const settled = await awaitOutcome(d, merchantUid, wait);
+        if (settled) return c.json(settled.payment as z.output<typeof PaymentJson>, 200);
+      }
+      return c.json(presentPayment(row), wait > 0 && row.status !== "ready" ? 200 : 202);
     },
   )
   .post(

@@ -5,6 +5,7 @@ import { IamportNotFoundError, type IamportPayment } from "../iamport";
 import type { Deps } from "./deps";
 import { enqueueValidation } from "./enqueue";
 import { gatewayFailure } from "./gateway-errors";
+import { announceStatus } from "./status-watch";
 
 /**
  * The owner gives up an order that was never paid. Iamport is asked first: if a payment exists for it, the
@@ -40,5 +41,6 @@ export async function cancelOrder(deps: Deps, a: { userId: string; merchantUid: 
   if (!applied && after.status !== "cancelled") {
     throw conflict("invalid_state", `The payment became ${after.status} meanwhile.`);
   }
+  if (applied) await announceStatus(deps, after);
   return after;
 }

@@ -5,6 +5,7 @@ import { createIamportClient, createTokenCache, type CallInfo, type IamportClien
 import { randomBytes } from "../lib/crypto";
 import type { Usage } from "../lib/metrics";
 import { queueFrom, type ValidationQueue } from "../queue/messages";
+import { watchFrom, type StatusWatch } from "../watch/channel";
 
 /** What every use case receives: passed in explicitly, so tests can swap the clock, randomness or gateway. */
 export interface Deps {
@@ -14,6 +15,8 @@ export interface Deps {
   randomBytes: (n: number) => Uint8Array;
   iamport: IamportClient;
   queue: ValidationQueue;
+  /** Waiting for a payment's status to change, and saying that it did. */
+  watch: StatusWatch;
 }
 
 // One token cache per isolate: tokens live 30 minutes, so requests share them instead of fetching their own.
@@ -55,5 +58,6 @@ export function depsFor(env: Env, overrides: Partial<Deps> & { usage?: Usage | n
     randomBytes: overrides.randomBytes ?? randomBytes,
     iamport: overrides.iamport ?? iamportFor(env, config, overrides.usage ?? null, now),
     queue: overrides.queue ?? queueFrom(env.PAYMENT_VALIDATION),
+    watch: overrides.watch ?? watchFrom(env.PAYMENT_WATCH),
   };
 }

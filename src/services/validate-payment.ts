@@ -9,9 +9,11 @@ import type { ValidationMessage } from "../queue/messages";
 import type { Deps } from "./deps";
 import { matchCancellations, recordCancellations, refundAtIamport, syncCancellations } from "./iamport-cancels";
 import { failRefund, pendingRefundsOf, refundsOf } from "../db/refunds";
+import { announceStatus } from "./status-watch";
 
 export type ValidationOutcome =
-  | { result: "applied"; merchant_uid: string; status: PaymentStatus; steps: string[] }
+  /** `payment` is the row as the change left it (announced to waiters; not for logs). */
+  | { result: "applied"; merchant_uid: string; status: PaymentStatus; steps: string[]; payment: PaymentRow }
   | { result: "unchanged"; merchant_uid: string; status: PaymentStatus; detail: string }
   | { result: "ignored"; detail: string };
 
@@ -71,9 +73,16 @@ function alreadySettled(order: PaymentRow, msg: ValidationMessage): boolean {
  * record of the payment, checked against the order row we wrote, and applies the outcome with compare-and-set
  * writes, so any number of deliveries in any order give exactly one transition per step.
  * Iamport errors propagate: the consumer retries transport failures and temporary refusals, and records final
- * refusals without retrying them.
+ * refusals without retrying them. A change is announced to whoever waits for it (GET ?wait, complete?wait) once
+ * it is committed.
  */
 export async function validatePayment(deps: Deps, msg: ValidationMessage): Promise<ValidationOutcome> {
+  const done = await settle(deps, msg);
+  if (done.result === "applied") await announceStatus(deps, done.payment);
+  return done;
+}
+
+async function settle(deps: Deps, msg: ValidationMessage): Promise<ValidationOutcome> {
   const { byMerchantUid: hinted, byImpUid: holder } = msg.merchant_uid
     ? await findHintedOrders(deps.db, msg.merchant_uid, msg.imp_uid)
     : { byMerchantUid: undefined, byImpUid: undefined };
@@ -177,7 +186,7 @@ async function settleStaleRefunds(deps: Deps, order: PaymentRow, truth: IamportP
 
 function outcome(order: PaymentRow, steps: string[], detail: string): ValidationOutcome {
   return steps.length > 0
-    ? { result: "applied", merchant_uid: order.merchantUid, status: order.status, steps }
+    ? { result: "applied", merchant_uid: order.merchantUid, status: order.status, steps, payment: order }
     : { result: "unchanged", merchant_uid: order.merchantUid, status: order.status, detail };
 }
 
