@@ -1,9 +1,10 @@
 import { drizzle } from "drizzle-orm/d1";
-import * as schema from "./schema";
 
 export type Db = ReturnType<typeof createDb>;
 
-export const createDb = (d1: D1Database) => drizzle(d1, { schema });
+// No `schema` option: pocketpay uses no relational queries (db.query.*), and with a schema drizzle rebuilds its
+// relations table on every drizzle() call, which is once per request.
+export const createDb = (d1: D1Database) => drizzle(d1);
 
 /** D1 reports constraint failures as plain errors; these tell the ones we answer with 409 apart. */
 export function isUniqueViolation(e: unknown, column?: string): boolean {
