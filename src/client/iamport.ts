@@ -81,18 +81,28 @@ export async function startPayment(checkout: Checkout): Promise<string> {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * How long `complete` may hold its answer while the queue validates the payment (seconds): long enough for a
+ * normal validation, so the payment page usually opens on the outcome and asks nothing more; when validation takes
+ * longer, complete answers 202 and the page waits for the outcome itself (payment.ts).
+ */
+const COMPLETE_WAIT_S = 10;
+
 /** The callback is a hint, never the truth: the imp_uid goes to the server, which asks Iamport what happened. */
 async function finishPayment(merchantUid: string, rsp: PayResponse) {
   const uid = encodeURIComponent(merchantUid);
+  const failed = rsp.success === false || rsp.imp_success === false || !!rsp.error_code;
   if (rsp.imp_uid) {
+    // After a failure the window's own words are shown at once; the page then waits for the verdict (payment.ts).
+    const wait = failed ? "" : `?wait=${COMPLETE_WAIT_S}`;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const res = await api("POST", `/api/payments/${uid}/complete`, { imp_uid: rsp.imp_uid });
+      const res = await api("POST", `/api/payments/${uid}/complete${wait}`, { imp_uid: rsp.imp_uid });
       if (res.status !== 0 && res.status < 500) break;
       await pause(1000 * (attempt + 1));
     }
   }
   const q = new URLSearchParams();
-  if (rsp.success === false || rsp.imp_success === false || rsp.error_code) {
+  if (failed) {
     q.set("result", "failed");
     if (rsp.error_code) q.set("code", String(rsp.error_code).slice(0, 32));
     if (rsp.error_msg) q.set("message", String(rsp.error_msg).slice(0, 300));

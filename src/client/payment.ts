@@ -3,6 +3,9 @@ import { qs, say } from "./dom";
 import { errorText, t } from "./i18n";
 import { payMode, startPayment, type Checkout } from "./iamport";
 
+/** How long one status request may wait for the verdict (seconds; the API's limit is 25). */
+const WAIT_S = 20;
+
 /** A payment's page (#payment): pay again, cancel the order, and follow verification until it settles. */
 export function setUpPaymentPage() {
   const payment = qs("#payment");
@@ -11,18 +14,28 @@ export function setUpPaymentPage() {
   const live = qs("[data-live]");
   const payAgain = qs<HTMLButtonElement>("[data-pay-again]");
   const cancel = qs<HTMLButtonElement>("[data-cancel-order]");
-  let polling = false;
+  let watching = false;
   const setBusy = (on: boolean) => {
     for (const b of [payAgain, cancel]) if (b) b.disabled = on;
   };
 
-  const poll = () => {
-    if (polling) return;
-    polling = true;
-    const started = Date.now();
-    let delay = 800;
-    const tick = async () => {
-      const res = await api<{ status: string; imp_uid: string | null }>("GET", `/api/payments/${uid}`);
+  /**
+   * Waits for the verdict with long-polls (GET ?wait=N answers as soon as validation settles the payment, or after
+   * N seconds): usually one request. A wait that ran its course is asked again at once; an early answer without
+   * news (an error, no network, a proxy that cut the wait) is asked again after a pause that doubles up to 10 s,
+   * so a struggling server is never hammered. Any change of status or imp_uid shows the page anew.
+   */
+  const watch = () => {
+    if (watching) return;
+    watching = true;
+    setTimeout(() => {
+      const slow = qs("[data-slow]");
+      if (slow) slow.hidden = false;
+    }, 30_000);
+    let pauseMs = 1000;
+    const ask = async () => {
+      const asked = Date.now();
+      const res = await api<{ status: string; imp_uid: string | null }>("GET", `/api/payments/${uid}?wait=${WAIT_S}`);
       if (res.status === 401) {
         location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
         return;
@@ -34,14 +47,15 @@ export function setUpPaymentPage() {
         location.replace(location.pathname);
         return;
       }
-      if (Date.now() - started > 30_000) {
-        const slow = qs("[data-slow]");
-        if (slow) slow.hidden = false;
+      if (res.status === 200 && Date.now() - asked >= (WAIT_S * 1000) / 2) {
+        pauseMs = 1000;
+        void ask();
+        return;
       }
-      delay = Math.min(delay * 1.3, 5000);
-      setTimeout(tick, delay);
+      setTimeout(ask, pauseMs);
+      pauseMs = Math.min(pauseMs * 2, 10_000);
     };
-    setTimeout(tick, delay);
+    void ask();
   };
 
   payAgain?.addEventListener("click", async () => {
@@ -62,9 +76,9 @@ export function setUpPaymentPage() {
     }
     const err = errorOf(res);
     say(live, errorText(err, res.status), true);
-    if (err.code === "payment_exists") poll();
+    if (err.code === "payment_exists") watch();
     else setBusy(false);
   });
 
-  if (payment.hasAttribute("data-poll")) poll();
+  if (payment.hasAttribute("data-poll")) watch();
 }
