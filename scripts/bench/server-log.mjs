@@ -1,11 +1,12 @@
 // Reads the dev server's log as it grows. wrangler prints one line per queue batch it delivered
 // ("QUEUE pocketpay-payment-validation 10/10 (246ms)"), so the bench can tell when validations have run without
 // asking the server anything, which would cost the CPU it is measuring.
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 
+/** Reads what the log gains from now on (the startup before it is not the run's). */
 export function serverLog(file, queue) {
   const line = new RegExp(`QUEUE ${queue.replace(/[-.]/g, "\\$&")} (\\d+)/(\\d+)`, "g");
-  let offset = 0;
+  let offset = statSync(file).size;
   let rest = "";
   let consumed = 0;
   let reloads = 0;
@@ -27,7 +28,7 @@ export function serverLog(file, queue) {
     const text = rest.slice(0, cut);
     rest = rest.slice(cut + 1);
     for (const m of text.matchAll(line)) consumed += Number(m[2]);
-    reloads += (text.match(/Reloading local server/g) ?? []).length;
+    reloads += (text.match(/Reloading local server|changed, restarting build/g) ?? []).length;
   };
   return {
     /** Messages of `queue` delivered to the consumer so far (acknowledged or not). */

@@ -3,7 +3,7 @@
 // port and inspector port, and a fresh temporary persist dir, so a run shares no state with `npm run dev`, the e2e
 // tests or another bench. The server runs in its own process group, which stop() ends (wrangler and workerd).
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -46,6 +46,31 @@ export function snapshotTree() {
     // not a git checkout with commits; the copy above already needed git, so this is rare
   }
   return { dir, commit, dirty, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const REBUILD = /changed, restarting build|Reloading local server/g;
+
+/**
+ * wrangler's watcher of [build] watch_dir (src/client) sometimes reports a change just after startup though
+ * nothing changed, and rebuilds and restarts the server, failing the requests in flight (503 "Your worker
+ * restarted mid-request"). Returns once the log has shown no rebuild for 3 s and /healthz answers.
+ */
+async function settled(logFile, baseUrl, deadline) {
+  const rebuilds = () => (readFileSync(logFile, "utf8").match(REBUILD) ?? []).length;
+  let seen = rebuilds();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 3000));
+    const now = rebuilds();
+    if (now === seen) {
+      try {
+        if ((await fetch(`${baseUrl}/healthz`)).ok) return;
+      } catch {
+        // restarting
+      }
+    }
+    seen = now;
+    if (Date.now() > deadline) throw new Error(`pocketpay kept rebuilding after startup; see ${logFile}`);
+  }
 }
 
 function wrangler(args, cwd) {
@@ -138,6 +163,7 @@ export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90
       if (Date.now() > deadline) throw new Error(`pocketpay did not answer /healthz within ${startupMs} ms; see ${logFile}`);
       await new Promise((r) => setTimeout(r, 250));
     }
+    await settled(logFile, baseUrl, deadline);
     return { baseUrl, pgid: child.pid, inspectorPort: inspector, stop };
   } catch (e) {
     await stop();
