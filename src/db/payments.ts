@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, or } from "drizzle-orm";
+import type { BatchResponse } from "drizzle-orm/batch";
 import { rawStatement, runBatch, statement } from "./batch";
 import { invalidTransition } from "../domain/errors";
 import type { OrderLine } from "../domain/catalogue";
@@ -96,9 +97,9 @@ export function insertOrderStatements(db: Db, row: NewPayment, lines: OrderLine[
   return statements;
 }
 
-/** The payment with its timeline, refunds and line items: one batch, one round trip. */
-export async function loadPaymentDetail(db: Db, merchantUid: string) {
-  const [found, events, refundRows, items] = await db.batch([
+/** The reads of a payment's detail (row, timeline, refunds, line items), to run in one batch (with others). */
+export const paymentDetailReads = (db: Db, merchantUid: string) =>
+  [
     db.select().from(payments).where(eq(payments.merchantUid, merchantUid)),
     db
       .select(getTableColumns(paymentEvents))
@@ -118,9 +119,19 @@ export async function loadPaymentDetail(db: Db, merchantUid: string) {
       .innerJoin(payments, eq(payments.id, orderItems.paymentId))
       .where(eq(payments.merchantUid, merchantUid))
       .orderBy(orderItems.position),
-  ]);
+  ] as const;
+
+type DetailResults = BatchResponse<ReturnType<typeof paymentDetailReads>>;
+
+/** The detail from its reads' results, or undefined when there is no such payment. */
+export function paymentDetailFrom([found, events, refundRows, items]: DetailResults) {
   const payment = found[0];
   return payment ? { payment, events, refunds: refundRows, items } : undefined;
+}
+
+/** The payment with its timeline, refunds and line items: one batch, one round trip. */
+export async function loadPaymentDetail(db: Db, merchantUid: string) {
+  return paymentDetailFrom(await db.batch(paymentDetailReads(db, merchantUid)));
 }
 
 /**

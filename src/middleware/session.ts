@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { forbidden, unauthorized } from "../domain/errors";
+import { forbidden } from "../domain/errors";
 import { documented } from "../openapi/describe";
 import { isAdminUser } from "../services/roles";
 import { SessionLookup, type LiveSession } from "../services/session";
@@ -26,14 +26,10 @@ async function prepareSession(c: Ctx) {
 }
 
 /**
- * Looks the request's session up again, for a request that waited (a long-poll) after its first check: a session
- * revoked or expired meanwhile gets 401 instead of the answer.
+ * A new lookup of the request's credential, for a request that waited (a long-poll) after its first check, so a
+ * session revoked or expired meanwhile is seen. No I/O until used.
  */
-export async function requireSessionStill(c: Ctx) {
-  const again = await SessionLookup.fromToken(c.var.db, credential(c).token, c.var.now());
-  const found = await again.resolve();
-  if (!found || found.sessionId !== c.var.sessionId) throw unauthorized();
-}
+export const sessionAgain = (c: Ctx) => SessionLookup.fromToken(c.var.db, credential(c).token, c.var.now());
 
 /** Puts a live session's user on the context (c.var.user, c.var.sessionId). */
 export function signIn(c: Ctx, found: LiveSession) {

@@ -7,13 +7,13 @@ import { PAYMENT_STATUSES } from "../domain/payment-state";
 import { safeText } from "../lib/text-schema";
 import { body, parseWith, query, readJson } from "../lib/validate";
 import { enforceUserLimit, limitWrites } from "../middleware/rate-limit";
-import { isAdmin, requireSessionStill, requireUser, signIn } from "../middleware/session";
+import { requireUser, sessionAgain, signIn } from "../middleware/session";
 import { describe } from "../openapi/describe";
 import { cancelOrder } from "../services/cancel-order";
 import { quoteOrder } from "../services/catalogue";
 import { completePayment } from "../services/complete-payment";
 import { createPayment, customAmountsDisabled, openOrder, type CreateOrderInput } from "../services/create-payment";
-import { ownPayments, visiblePaymentDetail } from "../services/payment-queries";
+import { ownPayments, sessionPaymentDetail } from "../services/payment-queries";
 import { awaitOutcome, MAX_WAIT_SECONDS } from "../services/status-watch";
 import type { AppEnv } from "../types";
 import {
@@ -226,25 +226,26 @@ export const paymentRoutes = new Hono<AppEnv>()
       summary: "A payment, with its timeline and refunds",
       description: "For its owner or an administrator; anyone else gets the same 404 as for a payment that does not exist. Poll it after `complete`: `status` leaves `ready` once Iamport's answer is checked.",
       tags: ["Payments"],
+      auth: "user",
       params: merchantUidParam,
       responses: { 200: { description: "The payment.", body: PaymentDetailJson } },
       errors: { 404: ["not_found"] },
     }),
-    requireUser(),
     query(WaitQuery),
     async (c) => {
-      // The busiest read: payment, events and refunds in one round trip, owner checked after. Unknown, malformed and
-      // other users' merchant_uids all answer the same 404. With ?wait=N, a payment whose outcome is pending is
-      // answered when validation announces the outcome, or after N seconds; it is then read again, so the answer is
-      // D1's, and the session is checked again.
+      // The busiest read: the session, payment, events, refunds and line items in one round trip, owner checked
+      // after. Unknown, malformed and other users' merchant_uids all answer the same 404. With ?wait=N, a payment
+      // whose outcome is pending is answered when validation announces the outcome, or after N seconds; it is then
+      // read again with the session looked up again (one round trip), so the answer is D1's and a session revoked
+      // meanwhile gets 401.
       const { wait } = c.req.valid("query");
-      const viewer = { userId: c.var.user!.id, admin: isAdmin(c) };
       const merchantUid = c.req.param("merchant_uid");
-      let detail = await visiblePaymentDetail(c.var, viewer, merchantUid);
+      let { session, detail } = await sessionPaymentDetail(c.var, c.var.session, merchantUid);
+      signIn(c, session);
       if (wait > 0 && detail.payment.status === "ready") {
         await awaitOutcome(deps(c), merchantUid, wait);
-        await requireSessionStill(c);
-        detail = await visiblePaymentDetail(c.var, viewer, merchantUid);
+        ({ session, detail } = await sessionPaymentDetail(c.var, await sessionAgain(c), merchantUid));
+        if (session.sessionId !== c.var.sessionId) throw unauthorized();
       }
       return c.json({
         ...presentPayment(detail.payment, detail.items),

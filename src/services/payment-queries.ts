@@ -1,8 +1,10 @@
 import { adminListPayments, findUserSummary, type AdminFilter } from "../db/admin";
 import type { Db } from "../db/client";
-import { listPaymentsWithItems, loadPaymentDetail, type ListFilter } from "../db/payments";
+import { listPaymentsWithItems, loadPaymentDetail, paymentDetailFrom, paymentDetailReads, type ListFilter } from "../db/payments";
 import { notFound } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
+import { isAdminUser } from "./roles";
+import type { LiveSession, SessionLookup } from "./session";
 
 // The read side for routes and pages: they never query the database themselves.
 
@@ -23,6 +25,22 @@ export async function visiblePaymentDetail(deps: Reader, viewer: { userId: strin
   const detail = await paymentDetail(deps, merchantUid);
   if (!detail || (detail.payment.userId !== viewer.userId && !viewer.admin)) throw notFound("payment");
   return detail;
+}
+
+/**
+ * The detail for the session's user, if theirs or they are an administrator (anyone else: the same 404 as for a
+ * payment that does not exist), read in one batch with the session lookup: an authenticated read is one round
+ * trip. A session that is not live gets 401 and no result.
+ */
+export async function sessionPaymentDetail(deps: Reader, session: SessionLookup, merchantUid: string) {
+  if (!MERCHANT_UID_PATTERN.test(merchantUid)) {
+    await session.require();
+    throw notFound("payment");
+  }
+  const [live, results] = await session.requireWith(paymentDetailReads(deps.db, merchantUid));
+  const detail = paymentDetailFrom(results);
+  if (!detail || (detail.payment.userId !== live.user.id && !isAdminUser(live.user))) throw notFound("payment");
+  return { session: live as LiveSession, detail };
 }
 
 /** Every buyer's payments for the admin pages, with the buyer's email beside each. */

@@ -68,6 +68,20 @@ describe("POST /api/payments/:merchant_uid/complete?wait=N", () => {
 });
 
 describe("GET /api/payments/:merchant_uid?wait=N", () => {
+  it("reads the session in the detail's batch and hands nothing out without a live one", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 6_050);
+    const path = `/api/payments/${order.merchant_uid}`;
+    expect((await call("GET", path, { token: buyer.token })).status).toBe(200);
+    await expectError(await call("GET", path), 401, "unauthorized");
+    await expectError(await call("GET", path, { token: "A".repeat(43) }), 401, "unauthorized");
+    await expectError(await call("GET", `/api/payments/not-a-payment`), 401, "unauthorized");
+    await expectError(await call("GET", `/api/payments/not-a-payment`, { token: buyer.token }), 404, "not_found");
+    expect((await call("POST", "/api/auth/logout", { token: buyer.token })).status).toBe(204);
+    const revoked = await call("GET", `${path}?wait=5`, { token: buyer.token });
+    await expectError(revoked, 401, "unauthorized");
+  });
+
   it("answers as soon as validation announces the outcome, with the payment read again", async () => {
     const { buyer, merchantUid, impUid } = await paidOrder(6_100);
     // The buyer's page is waiting before anything reports the payment.
