@@ -115,10 +115,19 @@ describe("in Chromium, a buyer", () => {
     const popup = await openPaymentWindow(context, () => pay.dblclick());
     expect(popup.url()).toContain("/sandbox/iamport/window");
     await auditState(popup, "payment-window", { bothLanguages: false });
+    // How the page learns the verdict: complete?wait, then at most one long-poll; never polling.
+    const asked: string[] = [];
+    page.on("request", (r) => {
+      const url = new URL(r.url());
+      if (/^\/api\/payments\/pay_/.test(url.pathname)) asked.push(`${r.method()} ${url.pathname.replace(/pay_[0-9a-f]{32}/, ":m")}${url.search}`);
+    });
     await popup.getByRole("button", { name: "결제 승인" }).click();
 
     await page.waitForURL(PAYMENT_PAGE);
     await waitForStatus(page, "paid");
+    expect(asked[0]).toBe("POST /api/payments/:m/complete?wait=10");
+    expect(asked.slice(1).every((a) => a === "GET /api/payments/:m?wait=20")).toBe(true);
+    expect(asked.length).toBeLessThanOrEqual(2);
     expect(await page.locator("h1").textContent()).toContain("결제 완료");
     expect(await page.locator("#payment").textContent()).toContain("21,000원, 카드 결제가 완료되어 아임포트에서 확인되었습니다.");
     expect(await page.locator("ol.timeline").textContent()).toContain("결제 대기 → 결제 완료");
