@@ -3,7 +3,7 @@
 // port and inspector port, and a fresh temporary persist dir, so a run shares no state with `npm run dev`, the e2e
 // tests or another bench. The server runs in its own process group, which stop() ends (wrangler and workerd).
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -37,6 +37,12 @@ export function snapshotTree() {
     copyFileSync(f, join(dir, f));
   }
   symlinkSync(resolve("node_modules"), join(dir, "node_modules"), "dir");
+  // The copy is served as built: its browser assets once, now, and no [build] in its wrangler.toml. wrangler's
+  // watcher of [build] watch_dir (src/client) sometimes reports a change that never happened, even minutes into a
+  // run, and restarts the server mid-request.
+  execFileSync(process.execPath, ["scripts/build-assets.mjs"], { cwd: dir, stdio: "ignore" });
+  const toml = join(dir, "wrangler.toml");
+  writeFileSync(toml, readFileSync(toml, "utf8").replace(/^\[build\]\n(?:[^[\n][^\n]*\n|\n)*/m, ""));
   let commit = null;
   let dirty = null;
   try {
