@@ -67,3 +67,14 @@ export function query<S extends z.ZodType>(schema: S): Validated<"query", S> {
   };
   return Object.assign(middleware, { [uniqueSymbol]: { target: "query", ...resolver(schema) } });
 }
+
+/**
+ * Documents a query string that the handler validates itself with queryWith(), for a route whose own first check
+ * (a session read in one batch with its data, say) must come before the query is judged. Does nothing at run time.
+ */
+export function documentsQuery<S extends z.ZodType>(schema: S): MiddlewareHandler {
+  const middleware: MiddlewareHandler = async (_c, next) => {
+    await next();
+  };
+  return Object.assign(middleware, { [uniqueSymbol]: { target: "query", ...resolver(schema) } });
+}

@@ -5,7 +5,7 @@ import { notFound, unauthorized } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { PAYMENT_STATUSES } from "../domain/payment-state";
 import { safeText } from "../lib/text-schema";
-import { body, parseWith, query, readJson } from "../lib/validate";
+import { body, documentsQuery, parseWith, query, queryWith, readJson } from "../lib/validate";
 import { enforceUserLimit, limitWrites } from "../middleware/rate-limit";
 import { requireUser, sessionAgain, signIn } from "../middleware/session";
 import { describe } from "../openapi/describe";
@@ -111,7 +111,10 @@ const WaitQuery = z.object({
     .int("must be a whole number of seconds")
     .min(0, "must be at least 0")
     .max(MAX_WAIT_SECONDS, `must be at most ${MAX_WAIT_SECONDS}`)
-    .default(0),
+    .default(0)
+    .meta({
+      description: `Seconds (0–${MAX_WAIT_SECONDS}) to wait while the payment's outcome is pending (status \`ready\`): the answer comes as soon as validation settles it, or when the time is up.`,
+    }),
 });
 
 const ListQuery = z.object({
@@ -224,24 +227,28 @@ export const paymentRoutes = new Hono<AppEnv>()
     describe({
       operationId: "getPayment",
       summary: "A payment, with its timeline and refunds",
-      description: "For its owner or an administrator; anyone else gets the same 404 as for a payment that does not exist. Poll it after `complete`: `status` leaves `ready` once Iamport's answer is checked.",
+      description:
+        "For its owner or an administrator; anyone else gets the same 404 as for a payment that does not exist. " +
+        "After `complete`, `status` leaves `ready` once Iamport's answer is checked: ask with `?wait=N` to be answered " +
+        "as soon as it does (a long-poll) rather than polling. A session revoked during the wait answers 401.",
       tags: ["Payments"],
       auth: "user",
       params: merchantUidParam,
       responses: { 200: { description: "The payment.", body: PaymentDetailJson } },
       errors: { 404: ["not_found"] },
     }),
-    query(WaitQuery),
+    documentsQuery(WaitQuery),
     async (c) => {
       // The busiest read: the session, payment, events, refunds and line items in one round trip, owner checked
       // after. Unknown, malformed and other users' merchant_uids all answer the same 404. With ?wait=N, a payment
       // whose outcome is pending is answered when validation announces the outcome, or after N seconds; it is then
       // read again with the session looked up again (one round trip), so the answer is D1's and a session revoked
       // meanwhile gets 401.
-      const { wait } = c.req.valid("query");
       const merchantUid = c.req.param("merchant_uid");
       let { session, detail } = await sessionPaymentDetail(c.var, c.var.session, merchantUid);
       signIn(c, session);
+      // Judged after the session, so a signed-out caller is told 401 whatever its query says.
+      const { wait } = queryWith(c, WaitQuery);
       if (wait > 0 && detail.payment.status === "ready") {
         await awaitOutcome(deps(c), merchantUid, wait);
         ({ session, detail } = await sessionPaymentDetail(c.var, await sessionAgain(c), merchantUid));
@@ -261,7 +268,9 @@ export const paymentRoutes = new Hono<AppEnv>()
       summary: "Report the buyer's payment",
       description:
         "What `IMP.request_pay`'s callback got. It is only a hint: the imp_uid is recorded and validation queued; " +
-        "the status changes only once Iamport's own record is checked against the order (poll GET the payment).",
+        "the status changes only once Iamport's own record is checked against the order. With `?wait=N` the answer " +
+        "waits (N seconds at most) for that verdict: 200 with the payment as validation left it, or 202 as recorded " +
+        "if the time ran out (then GET the payment with `?wait`).",
       tags: ["Payments"],
       params: merchantUidParam,
       responses: {
