@@ -76,8 +76,13 @@ export const payments = sqliteTable("payments", {
   // catalogue: priced by the server from its line items (order_items); custom_amount: the buyer named the amount
   // (donations, manual invoices), allowed only where ALLOW_CUSTOM_AMOUNTS is on. Orders made before the catalogue
   // existed were all custom amounts, hence the default; a trigger refuses any other value.
-  kind: text("kind", { enum: ["catalogue", "custom_amount"] }).notNull().default("custom_amount"),
+  kind: text("kind", { enum: ["catalogue", "custom_amount", "subscription"] }).notNull().default("custom_amount"),
+  // A subscription's charge attempt (kind "subscription"): the invoice it pays and which attempt it is. Its
+  // merchant_uid is derived from (subscription, period, attempt), so the same attempt is never charged twice.
+  invoiceId: integer("invoice_id"),
+  attempt: integer("attempt"),
 }, (t) => [
+  uniqueIndex("payments_invoice_attempt").on(t.invoiceId, t.attempt).where(sql`${t.invoiceId} IS NOT NULL`),
   index("payments_next_recheck").on(t.nextRecheckAt).where(sql`${t.nextRecheckAt} IS NOT NULL`),
   index("payments_user_id").on(t.userId, t.id),
   index("payments_status_updated").on(t.status, t.updatedAt),
@@ -250,6 +255,105 @@ export const orderItems = sqliteTable("order_items", {
   check("order_items_amount_product", sql`${t.amount} = ${t.unitAmount} * ${t.quantity}`),
 ]);
 
+// Subscriptions (정기결제). pocketpay owns the whole lifecycle; Iamport only holds billing keys and makes charges.
+// Period n (n ≥ 1) runs from boundary n-1 to boundary n after anchor_at (domain/billing-dates.ts); period 0 is the
+// trial, or nothing yet. The scheduler acts on rows whose next_action_at has come (indexed).
+export const subscriptions = sqliteTable("subscriptions", {
+  id: text("id").primaryKey(),
+  userId: text("user_id").notNull().references(() => users.id),
+  priceId: text("price_id").notNull().references(() => prices.id),
+  // A plan change waiting for the next period (no proration): the next invoice is priced from it.
+  pendingPriceId: text("pending_price_id").references(() => prices.id),
+  status: text("status", { enum: ["incomplete", "trialing", "active", "past_due", "unpaid", "canceled"] }).notNull(),
+  // The start of the first paid period (the end of the trial, if any); NULL until a card is confirmed.
+  anchorAt: integer("anchor_at"),
+  trialEndAt: integer("trial_end_at"),
+  // The period the latest invoice is for, and its boundaries (NULL before the first).
+  period: integer("period").notNull().default(0),
+  currentPeriodStart: integer("current_period_start"),
+  currentPeriodEnd: integer("current_period_end"),
+  // The charge attempt the current invoice is at (1 = the renewal itself, then dunning retries).
+  attempt: integer("attempt").notNull().default(0),
+  firstDeclineAt: integer("first_decline_at"),
+  // A hard decline (lost or stolen card, deleted key): no automatic retry; the subscription ends with the schedule.
+  retriesStopped: integer("retries_stopped", { mode: "boolean" }).notNull().default(false),
+  cancelAtPeriodEnd: integer("cancel_at_period_end", { mode: "boolean" }).notNull().default(false),
+  // The confirmed billing key (GET /subscribe/customers) and what the portal shows of its card.
+  customerUid: text("customer_uid"),
+  cardName: text("card_name"),
+  cardNumber: text("card_number"),
+  // When the scheduler must act next (renew, retry, end); NULL when nothing is due. Claimed by setting
+  // renewal_queued_at, so an overlapping sweep skips what another just enqueued.
+  nextActionAt: integer("next_action_at"),
+  renewalQueuedAt: integer("renewal_queued_at"),
+  canceledAt: integer("canceled_at"),
+  endedAt: integer("ended_at"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+}, (t) => [
+  index("subscriptions_user").on(t.userId, t.createdAt),
+  index("subscriptions_due").on(t.nextActionAt).where(sql`${t.nextActionAt} IS NOT NULL`),
+  index("subscriptions_status").on(t.status, t.createdAt),
+  check("subscriptions_status_known", sql`${t.status} IN ('incomplete','trialing','active','past_due','unpaid','canceled')`),
+  check("subscriptions_period_positive", sql`${t.period} >= 0 AND ${t.attempt} >= 0`),
+]);
+
+// Every transition and every renewal, with who caused it; rows are never changed.
+export const subscriptionEvents = sqliteTable("subscription_events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  subscriptionId: text("subscription_id").notNull().references(() => subscriptions.id),
+  kind: text("kind").notNull(),
+  fromStatus: text("from_status"),
+  toStatus: text("to_status").notNull(),
+  source: text("source").notNull(),
+  reason: text("reason"),
+  period: integer("period"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("subscription_events_subscription").on(t.subscriptionId, t.id)]);
+
+// One row per card registration: a new customer_uid each time. pending (window opened) → active (confirmed at
+// Iamport) → replaced (a newer card was confirmed; its key is deleted at Iamport) → deleted. The old key is
+// deleted only after the new one is confirmed; delete_attempted_at lets a failed deletion be retried.
+export const billingKeys = sqliteTable("billing_keys", {
+  customerUid: text("customer_uid").primaryKey(),
+  subscriptionId: text("subscription_id").notNull().references(() => subscriptions.id),
+  userId: text("user_id").notNull().references(() => users.id),
+  registrationUid: text("registration_uid").notNull().unique(),
+  status: text("status", { enum: ["pending", "active", "replaced", "deleted"] }).notNull(),
+  cardName: text("card_name"),
+  cardNumber: text("card_number"),
+  createdAt: integer("created_at").notNull(),
+  confirmedAt: integer("confirmed_at"),
+  deletedAt: integer("deleted_at"),
+}, (t) => [
+  index("billing_keys_subscription").on(t.subscriptionId, t.createdAt),
+  index("billing_keys_replaced").on(t.status).where(sql`${t.status} = 'replaced'`),
+  check("billing_keys_status_known", sql`${t.status} IN ('pending','active','replaced','deleted')`),
+]);
+
+// One invoice per paid period: its amount is a snapshot of the price when the period began. Its charge attempts
+// are payments (kind "subscription") pointing at it.
+export const invoices = sqliteTable("invoices", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  subscriptionId: text("subscription_id").notNull().references(() => subscriptions.id),
+  period: integer("period").notNull(),
+  periodStart: integer("period_start").notNull(),
+  periodEnd: integer("period_end").notNull(),
+  priceId: text("price_id").notNull().references(() => prices.id),
+  description: text("description").notNull(),
+  amount: integer("amount").notNull(),
+  currency: text("currency").notNull().default("KRW"),
+  status: text("status", { enum: ["open", "paid", "uncollectible", "void"] }).notNull().default("open"),
+  paidPaymentId: integer("paid_payment_id").references(() => payments.id),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  paidAt: integer("paid_at"),
+}, (t) => [
+  uniqueIndex("invoices_subscription_period").on(t.subscriptionId, t.period),
+  check("invoices_amount_positive", sql`${t.amount} > 0`),
+  check("invoices_status_known", sql`${t.status} IN ('open','paid','uncollectible','void')`),
+]);
+
 // Always empty: a batched INSERT here fails its CHECK when a compare-and-set before it changed nothing,
 // which rolls the whole batch back (see db/guard.ts).
 export const casGuard = sqliteTable("cas_guard", {
@@ -265,3 +369,7 @@ export type UserRole = UserRow["role"];
 export type ProductRow = typeof products.$inferSelect;
 export type PriceRow = typeof prices.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
+export type SubscriptionRow = typeof subscriptions.$inferSelect;
+export type SubscriptionEventRow = typeof subscriptionEvents.$inferSelect;
+export type BillingKeyRow = typeof billingKeys.$inferSelect;
+export type InvoiceRow = typeof invoices.$inferSelect;
