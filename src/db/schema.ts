@@ -274,6 +274,9 @@ export const subscriptions = sqliteTable("subscriptions", {
   currentPeriodEnd: integer("current_period_end"),
   // The charge attempt the current invoice is at (1 = the renewal itself, then dunning retries).
   attempt: integer("attempt").notNull().default(0),
+  // The latest attempt of the current period whose outcome the subscription has taken in (0: none): settling an
+  // attempt is a compare-and-set on it, so the browser, the webhook and the consumer settle each attempt once.
+  settledAttempt: integer("settled_attempt").notNull().default(0),
   firstDeclineAt: integer("first_decline_at"),
   // A hard decline (lost or stolen card, deleted key): no automatic retry; the subscription ends with the schedule.
   retriesStopped: integer("retries_stopped", { mode: "boolean" }).notNull().default(false),
