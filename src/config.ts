@@ -38,6 +38,20 @@ const ConfigSchema = z.object({
 }).refine((c) => !(c.APP_ENV === "production" && c.TEST_CLOCK), {
   path: ["TEST_CLOCK"],
   message: "the test clock does not exist in production",
+  // Subscriptions. The billing channel ("{pg}.{MID}", e.g. html5_inicis.INIBillTst locally): where IMP.request_pay
+  // with a customer_uid registers a card. Without it, subscribing answers config_error.
+  IAMPORT_BILLING_PG: z.string().min(1).optional(),
+  // Days after a renewal's first decline on which it is retried; then the subscription becomes DUNNING_FINAL_STATUS.
+  DUNNING_RETRY_DAYS: z
+    .string()
+    .default("1,3,5,7")
+    .transform((s) => s.split(",").map((x) => Number(x.trim())))
+    .refine((days) => days.length >= 1 && days.length <= 10 && days.every((d, i) => Number.isInteger(d) && d > 0 && d <= 60 && (i === 0 || d > days[i - 1]!)), {
+      message: "must be 1-10 increasing whole numbers of days, e.g. 1,3,5,7",
+    }),
+  DUNNING_FINAL_STATUS: z.enum(["unpaid", "canceled"]).default("unpaid"),
+  // Due subscriptions one cron run enqueues at most (claimed a hundred at a time); the next run takes the rest.
+  RENEWAL_SWEEP_LIMIT: positiveInt.default(5000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

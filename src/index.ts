@@ -7,6 +7,7 @@ import { consumeDeadLetters, consumeValidationBatch } from "./queue/consumer";
 import { appClock } from "./services/clock";
 import { depsFor } from "./services/deps";
 import { reconcile } from "./services/reconcile";
+import { sweepRenewals } from "./services/sweep-renewals";
 
 // Composition root: the three ways the platform calls pocketpay, and the Durable Object class it hosts.
 const app = createApp();
@@ -29,7 +30,14 @@ export default {
 
   async scheduled(_controller, env) {
     const config = configFor(env);
-    const report = await reconcile(depsFor(env, { config, now: await appClock(config, env.DB) }));
+    const deps = depsFor(env, { config, now: await appClock(config, env.DB) });
+    // Renewals first (they are due at a time); a failure of one job never stops the other.
+    try {
+      console.log(JSON.stringify({ level: "info", event: "renewals_swept", ...(await sweepRenewals(deps)) }));
+    } catch (e) {
+      console.error(JSON.stringify({ level: "error", event: "renewal_sweep_failed", error: e instanceof Error ? e.message : String(e) }));
+    }
+    const report = await reconcile(deps);
     console.log(JSON.stringify({ level: "info", event: "reconciled", ...report }));
   },
 } satisfies ExportedHandler<Env>;

@@ -35,6 +35,7 @@ export const FIELD_ISSUE_CODES = [
   "not_in_catalogue",
   "not_on_sale",
   "recurring_price",
+  "not_recurring",
   "immutable",
   "invalid",
 ] as const;

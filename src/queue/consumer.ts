@@ -1,8 +1,9 @@
 import { markProcessed } from "../db/inbox";
 import { IamportError, IamportRefusalError, isRetryable } from "../iamport";
 import type { Deps } from "../services/deps";
+import { renewSubscription } from "../services/renew-subscription";
 import { validatePayment } from "../services/validate-payment";
-import { ValidationMessageSchema, type ValidationMessage } from "./messages";
+import { isRenewalMessage, RenewalMessageSchema, ValidationMessageSchema, type ValidationMessage } from "./messages";
 
 /** Growing delay between attempts: 5 s, 10 s, 20 s … capped at 5 minutes. */
 export const retryDelaySeconds = (attempts: number) => Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
@@ -20,8 +21,8 @@ export async function consumeValidationBatch(batch: MessageBatch<unknown>, deps:
   // another, so the second finds the first's result and needs no Iamport lookup; different payments run at once.
   const groups = new Map<string, Message<unknown>[]>();
   for (const message of batch.messages) {
-    const body = message.body as Partial<ValidationMessage> | null;
-    const key = (typeof body === "object" && body !== null && (body.merchant_uid ?? body.imp_uid)) || message.id;
+    const body = message.body as (Partial<ValidationMessage> & { subscription_id?: string }) | null;
+    const key = (typeof body === "object" && body !== null && (body.subscription_id ?? body.merchant_uid ?? body.imp_uid)) || message.id;
     groups.set(key, [...(groups.get(key) ?? []), message]);
   }
   await Promise.all(
@@ -32,6 +33,7 @@ export async function consumeValidationBatch(batch: MessageBatch<unknown>, deps:
 }
 
 async function consumeOne(message: Message<unknown>, deps: Deps) {
+  if (isRenewalMessage(message.body)) return consumeRenewal(message, deps);
   const parsed = ValidationMessageSchema.safeParse(message.body);
   if (!parsed.success) {
     log({ level: "error", event: "poison_message", id: message.id, issues: parsed.error.issues.map((i) => i.message) });
@@ -63,6 +65,33 @@ async function consumeOne(message: Message<unknown>, deps: Deps) {
       merchant_uid: body.merchant_uid,
       error: e instanceof Error ? e.message : String(e),
     });
+    message.retry({ delaySeconds });
+  }
+}
+
+/**
+ * A subscription may have something due. The renewal step decides from the subscription itself, so a duplicate or
+ * late message changes nothing; failures retry like validations (an attempt in flight is found by lookup).
+ */
+async function consumeRenewal(message: Message<unknown>, deps: Deps) {
+  const parsed = RenewalMessageSchema.safeParse(message.body);
+  if (!parsed.success) {
+    log({ level: "error", event: "poison_message", id: message.id, issues: parsed.error.issues.map((i) => i.message) });
+    message.ack();
+    return;
+  }
+  try {
+    const outcome = await renewSubscription(deps, parsed.data.subscription_id);
+    log({ level: "info", event: "renewal", attempts: message.attempts, subscription_id: parsed.data.subscription_id, ...outcome });
+    message.ack();
+  } catch (e) {
+    if (e instanceof IamportError && !isRetryable(e)) {
+      log({ level: "warn", event: "iamport_refused", subscription_id: parsed.data.subscription_id, error: e.message });
+      message.ack();
+      return;
+    }
+    const delaySeconds = retryDelaySeconds(message.attempts);
+    log({ level: "warn", event: "renewal_retry", attempts: message.attempts, delay_seconds: delaySeconds, subscription_id: parsed.data.subscription_id, error: e instanceof Error ? e.message : String(e) });
     message.retry({ delaySeconds });
   }
 }

@@ -22,16 +22,35 @@ export const ValidationMessageSchema = z
 
 export type ValidationMessage = z.infer<typeof ValidationMessageSchema>;
 
+/**
+ * "This subscription may have something due (a renewal, a retry, its end)." Sent by the renewal sweep and after a
+ * card change; the consumer reads the subscription and decides, so a duplicate or a late message changes nothing.
+ * It shares the validation queue: its consumer already has the retry, dead-letter and Iamport-error handling.
+ */
+export const RenewalMessageSchema = z.strictObject({
+  kind: z.literal("renewal"),
+  subscription_id: z.string().regex(/^sub_[0-9a-f]{32}$/),
+});
+export type RenewalMessage = z.infer<typeof RenewalMessageSchema>;
+
+export const isRenewalMessage = (body: unknown): boolean =>
+  typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "renewal";
+
 export interface ValidationQueue {
   send(message: ValidationMessage): Promise<void>;
   sendBatch(messages: ValidationMessage[]): Promise<void>;
 }
 
-export const queueFrom = (queue: Queue<unknown>): ValidationQueue => ({
-  send: async (message) => {
+export interface RenewalQueue {
+  send(message: RenewalMessage): Promise<void>;
+  sendBatch(messages: RenewalMessage[]): Promise<void>;
+}
+
+export const queueFrom = <M extends ValidationMessage | RenewalMessage = ValidationMessage>(queue: Queue<unknown>) => ({
+  send: async (message: M) => {
     await queue.send(message, { contentType: "json" });
   },
-  sendBatch: async (messages) => {
+  sendBatch: async (messages: M[]) => {
     // The Queues API takes at most 100 messages per sendBatch call.
     for (let i = 0; i < messages.length; i += 100) {
       await queue.sendBatch(messages.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const })));

@@ -136,6 +136,8 @@ async function createPrepared(
       cancelledAt: null,
       validationQueuedAt: null,
       nextRecheckAt: null,
+      invoiceId: null,
+      attempt: null,
     };
     const { id: _id, ...values } = row;
     const response = {

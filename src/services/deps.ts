@@ -4,7 +4,7 @@ import type { Env } from "../env";
 import { createIamportClient, createTokenCache, type CallInfo, type IamportClient } from "../iamport";
 import { randomBytes } from "../lib/crypto";
 import type { Usage } from "../lib/metrics";
-import { queueFrom, type ValidationQueue } from "../queue/messages";
+import { queueFrom, type RenewalMessage, type RenewalQueue, type ValidationQueue } from "../queue/messages";
 import { watchFrom, type StatusWatch } from "../watch/channel";
 
 /** What every use case receives: passed in explicitly, so tests can swap the clock, randomness or gateway. */
@@ -17,6 +17,8 @@ export interface Deps {
   queue: ValidationQueue;
   /** Waiting for a payment's status to change, and saying that it did. */
   watch: StatusWatch;
+  /** Renewal messages; the same queue as validation (one consumer), typed apart. */
+  renewals: RenewalQueue;
 }
 
 // One token cache per isolate: tokens live 30 minutes, so requests share them instead of fetching their own.
@@ -59,5 +61,6 @@ export function depsFor(env: Env, overrides: Partial<Deps> & { usage?: Usage | n
     iamport: overrides.iamport ?? iamportFor(env, config, overrides.usage ?? null, now),
     queue: overrides.queue ?? queueFrom(env.PAYMENT_VALIDATION),
     watch: overrides.watch ?? watchFrom(env.PAYMENT_WATCH),
+    renewals: overrides.renewals ?? queueFrom<RenewalMessage>(env.PAYMENT_VALIDATION),
   };
 }

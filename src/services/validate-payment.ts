@@ -10,6 +10,7 @@ import type { Deps } from "./deps";
 import { matchCancellations, recordCancellations, refundAtIamport, syncCancellations } from "./iamport-cancels";
 import { failRefund, pendingRefundsOf, refundsOf } from "../db/refunds";
 import { announceStatus } from "./status-watch";
+import { settleAttempt } from "./settle-attempt";
 
 export type ValidationOutcome =
   /** `payment` is the row as the change left it (announced to waiters; not for logs). */
@@ -76,13 +77,13 @@ function alreadySettled(order: PaymentRow, msg: ValidationMessage): boolean {
  * refusals without retrying them. A change is announced to whoever waits for it (GET ?wait, complete?wait) once
  * it is committed.
  */
-export async function validatePayment(deps: Deps, msg: ValidationMessage): Promise<ValidationOutcome> {
-  const done = await settle(deps, msg);
+export async function validatePayment(deps: Deps, msg: ValidationMessage, known?: IamportPayment): Promise<ValidationOutcome> {
+  const done = await settle(deps, msg, known);
   if (done.result === "applied") await announceStatus(deps, done.payment);
   return done;
 }
 
-async function settle(deps: Deps, msg: ValidationMessage): Promise<ValidationOutcome> {
+async function settle(deps: Deps, msg: ValidationMessage, known?: IamportPayment): Promise<ValidationOutcome> {
   const { byMerchantUid: hinted, byImpUid: holder } = msg.merchant_uid
     ? await findHintedOrders(deps.db, msg.merchant_uid, msg.imp_uid)
     : { byMerchantUid: undefined, byImpUid: undefined };
@@ -98,7 +99,14 @@ async function settle(deps: Deps, msg: ValidationMessage): Promise<ValidationOut
 
   let truth: IamportPayment;
   try {
-    truth = msg.imp_uid ? await deps.iamport.getPayment(msg.imp_uid) : await deps.iamport.findPayment(msg.merchant_uid!);
+    // `known`: Iamport's own answer to our authenticated call (a renewal's /subscribe/payments/again), as good as a
+    // lookup; hints from browsers and webhooks never carry one.
+    truth =
+      known && known.imp_uid === msg.imp_uid
+        ? known
+        : msg.imp_uid
+          ? await deps.iamport.getPayment(msg.imp_uid)
+          : await deps.iamport.findPayment(msg.merchant_uid!);
   } catch (e) {
     if (!(e instanceof IamportNotFoundError)) throw e;
     if (hinted && msg.imp_uid) await forgetImpUid(deps, hinted, msg.imp_uid);
@@ -155,6 +163,9 @@ async function settle(deps: Deps, msg: ValidationMessage): Promise<ValidationOut
     steps.push("settle_refunds");
     order = (await findPaymentByMerchantUid(deps.db, order.merchantUid))!;
   }
+  // A subscription's charge attempt: whichever hint validated it (the consumer's answer, the webhook, the
+  // reconciler) also settles its invoice and subscription, once (a compare-and-set on the settled attempt).
+  if (order.invoiceId !== null) await settleAttempt(deps, order, source === "webhook" ? "webhook" : "system", facts);
   return outcome(order, steps, detail);
 }
 

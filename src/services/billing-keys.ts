@@ -1,0 +1,28 @@
+import { keysToDelete, markKeyDeleted } from "../db/subscriptions";
+import { IamportNotFoundError } from "../iamport";
+import type { Deps } from "./deps";
+
+/**
+ * Deletes at Iamport the keys a newer card replaced (or a canceled subscription left), then records them deleted.
+ * Called right after the change, and by the sweep for any deletion that failed: a key is only deleted once its
+ * replacement is confirmed, and never kept alive at Iamport once it is not ours to use.
+ */
+export async function deleteRetiredKeys(deps: Deps, subscriptionId: string | null, limit = 20): Promise<{ deleted: number; failed: number }> {
+  const keys = await keysToDelete(deps.db, subscriptionId, limit);
+  let deleted = 0;
+  let failed = 0;
+  for (const key of keys) {
+    try {
+      await deps.iamport.billing.deleteCustomer(key.customerUid, { reason: "replaced or no longer used" });
+    } catch (e) {
+      if (!(e instanceof IamportNotFoundError)) {
+        failed++;
+        console.error(JSON.stringify({ level: "warn", event: "billing_key_delete_failed", customer_uid: key.customerUid, error: e instanceof Error ? e.message : String(e) }));
+        continue;
+      }
+    }
+    await markKeyDeleted(deps.db, key.customerUid, deps.now());
+    deleted++;
+  }
+  return { deleted, failed };
+}
