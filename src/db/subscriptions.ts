@@ -244,14 +244,9 @@ export interface RenewalState {
 
 /** Everything a renewal step needs, in one round trip: the subscription, its prices, current invoice and attempt. */
 export async function loadRenewalState(db: Db, subscriptionId: string): Promise<RenewalState | undefined> {
-  const [subs, priceRows, invoiceRows, attemptRows, userRows] = await db.batch([
+  const [subs, priceList, productList, invoiceRows, attemptRows, userRows] = await db.batch([
     db.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)),
-    db
-      .select({ price: prices, product: products })
-      .from(prices)
-      .innerJoin(products, eq(products.id, prices.productId))
-      .innerJoin(subscriptions, or(eq(subscriptions.priceId, prices.id), eq(subscriptions.pendingPriceId, prices.id)))
-      .where(eq(subscriptions.id, subscriptionId)),
+    ...plansOf(db, subscriptionId),
     db
       .select(getTableColumns(invoices))
       .from(invoices)
@@ -271,13 +266,10 @@ export async function loadRenewalState(db: Db, subscriptionId: string): Promise<
   ]);
   const subscription = subs[0];
   if (!subscription) return undefined;
-  const byId = new Map(priceRows.map((r) => [r.price.id, r]));
-  const current = byId.get(subscription.priceId)!;
+  const plans = plansFrom(subscription, priceList, productList);
   return {
     subscription,
-    price: current.price,
-    product: current.product,
-    pendingPrice: subscription.pendingPriceId ? byId.get(subscription.pendingPriceId)?.price : undefined,
+    ...plans,
     invoice: invoiceRows[0],
     attemptPayment: attemptRows[0],
     user: userRows[0]!,
@@ -285,15 +277,38 @@ export async function loadRenewalState(db: Db, subscriptionId: string): Promise<
 }
 
 /** An invoice with its subscription, for settling a charge attempt (one round trip). */
-export async function loadInvoiceWithSubscription(db: Db, invoiceId: number) {
-  const [rows] = await db.batch([
+export const loadInvoiceWithSubscription = (db: Db, invoiceId: number) =>
+  db
+    .select({ invoice: invoices, subscription: subscriptions })
+    .from(invoices)
+    .innerJoin(subscriptions, eq(subscriptions.id, invoices.subscriptionId))
+    .where(eq(invoices.id, invoiceId))
+    .get();
+
+// drizzle's D1 batch maps joined rows by column name, so tables sharing column names (id, name, active …) cannot
+// be selected together inside a batch: a subscription's plans are read as two queries, prices and products.
+const plansOf = (db: Db, subscriptionId: string) =>
+  [
     db
-      .select({ invoice: invoices, subscription: subscriptions })
-      .from(invoices)
-      .innerJoin(subscriptions, eq(subscriptions.id, invoices.subscriptionId))
-      .where(eq(invoices.id, invoiceId)),
-  ]);
-  return rows[0];
+      .select(getTableColumns(prices))
+      .from(prices)
+      .innerJoin(subscriptions, or(eq(subscriptions.priceId, prices.id), eq(subscriptions.pendingPriceId, prices.id)))
+      .where(eq(subscriptions.id, subscriptionId)),
+    db
+      .select(getTableColumns(products))
+      .from(products)
+      .innerJoin(prices, eq(prices.productId, products.id))
+      .innerJoin(subscriptions, eq(subscriptions.priceId, prices.id))
+      .where(eq(subscriptions.id, subscriptionId)),
+  ] as const;
+
+function plansFrom(s: SubscriptionRow, priceList: PriceRow[], productList: ProductRow[]) {
+  const byId = new Map(priceList.map((p) => [p.id, p]));
+  return {
+    price: byId.get(s.priceId)!,
+    product: productList[0]!,
+    pendingPrice: s.pendingPriceId ? byId.get(s.pendingPriceId) : undefined,
+  };
 }
 
 /**
@@ -352,18 +367,13 @@ export async function listSubscriptions(db: Db, f: SubscriptionListFilter): Prom
 
 /** A subscription with everything its page shows, in one round trip. */
 export async function loadSubscriptionDetail(db: Db, id: string) {
-  const [subs, priceRows, events, invoiceRows, attempts, keys] = await db.batch([
+  const [subs, priceList, productList, events, invoiceRows, attempts, keys] = await db.batch([
     db
       .select({ subscription: subscriptions, email: users.email })
       .from(subscriptions)
       .innerJoin(users, eq(users.id, subscriptions.userId))
       .where(eq(subscriptions.id, id)),
-    db
-      .select({ price: prices, product: products })
-      .from(prices)
-      .innerJoin(products, eq(products.id, prices.productId))
-      .innerJoin(subscriptions, or(eq(subscriptions.priceId, prices.id), eq(subscriptions.pendingPriceId, prices.id)))
-      .where(eq(subscriptions.id, id)),
+    ...plansOf(db, id),
     db.select().from(subscriptionEvents).where(eq(subscriptionEvents.subscriptionId, id)).orderBy(asc(subscriptionEvents.id)),
     db.select().from(invoices).where(eq(invoices.subscriptionId, id)).orderBy(desc(invoices.period)),
     db
@@ -376,13 +386,10 @@ export async function loadSubscriptionDetail(db: Db, id: string) {
   ]);
   const head = subs[0];
   if (!head) return undefined;
-  const byId = new Map(priceRows.map((r) => [r.price.id, r]));
   return {
     subscription: head.subscription,
     email: head.email,
-    price: byId.get(head.subscription.priceId)!.price,
-    product: byId.get(head.subscription.priceId)!.product,
-    pendingPrice: head.subscription.pendingPriceId ? byId.get(head.subscription.pendingPriceId)?.price : undefined,
+    ...plansFrom(head.subscription, priceList, productList),
     events,
     invoices: invoiceRows.map((invoice) => ({ invoice, payments: attempts.filter((p) => p.invoiceId === invoice.id) })),
     keys,

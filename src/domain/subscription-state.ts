@@ -43,6 +43,7 @@ export const SUBSCRIPTION_EVENT_KINDS = [
   "renewed",
   "charge_failed",
   "retries_exhausted",
+  "retry_requested",
   "plan_change_scheduled",
   "plan_changed",
   "cancel_scheduled",
