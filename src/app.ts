@@ -19,6 +19,9 @@ import { notFoundPage, pageRoutes } from "./routes/pages";
 import { paymentRoutes } from "./routes/payments";
 import { productRoutes } from "./routes/products";
 import { returnRoutes } from "./routes/returns";
+import { adminSubscriptionRoutes } from "./routes/admin-subscriptions";
+import { subscriptionReturnRoutes } from "./routes/subscription-return";
+import { subscriptionRoutes } from "./routes/subscriptions";
 import { webhookRoutes } from "./routes/webhooks";
 import { presentError as errorBody } from "./services/present";
 import type { AppEnv } from "./types";
@@ -109,12 +112,16 @@ export function createApp() {
   app.route("/api/admin", adminRoutes);
   app.route("/api/products", productRoutes);
   app.route("/api/admin", adminCatalogueRoutes);
+  app.route("/api/subscriptions", subscriptionRoutes);
+  app.route("/api/admin", adminSubscriptionRoutes);
 
   app.use("/webhooks/*", limitBody(), requireContentType(["application/json", "application/x-www-form-urlencoded"]));
   app.route("/webhooks", webhookRoutes);
 
   app.use("/payments/return", loadSession());
   app.route("/payments", returnRoutes);
+  app.use("/subscriptions/return", loadSession());
+  app.route("/subscriptions", subscriptionReturnRoutes);
 
   // The pages' language switch (a form post that sets the remembered choice).
   app.use("/locale", limitBody(), requireContentType(["application/x-www-form-urlencoded"]));
