@@ -12,7 +12,7 @@ export interface Checkout {
 }
 
 /** The SDK callback's payload (`imp_success` is what mobile redirects name `success`). */
-interface PayResponse {
+export interface PayResponse {
   imp_uid?: string | null;
   success?: boolean;
   imp_success?: boolean;
@@ -20,7 +20,7 @@ interface PayResponse {
   error_msg?: string | null;
 }
 
-interface Imp {
+export interface Imp {
   init(impCode: string): void;
   request_pay(params: Checkout["params"], callback: (rsp: PayResponse | null) => void): void;
 }
@@ -49,7 +49,7 @@ export function payMode(): "popup" | "redirect" {
 
 let sdk: Promise<Imp> | null = null;
 
-function loadSdk(url: string): Promise<Imp> {
+export function loadSdk(url: string): Promise<Imp> {
   if (window.IMP) return Promise.resolve(window.IMP);
   sdk ??= new Promise<Imp>((resolve, reject) => {
     const script = document.createElement("script");

@@ -7,6 +7,7 @@ import { setUpCart } from "./cart";
 import { setUpCheckout } from "./checkout";
 import { setUpPaymentPage } from "./payment";
 import { setUpRefunds } from "./refund";
+import { setUpSubscriptions } from "./subscriptions";
 
 setUpAuth();
 setUpCart();
@@ -14,3 +15,4 @@ setUpCheckout();
 setUpRefunds();
 setUpPaymentPage();
 setUpAdminCatalogue();
+setUpSubscriptions();

@@ -67,13 +67,13 @@ export function setPageHeaders(c: Context<AppEnv>) {
   if (new URL(c.req.url).protocol === "https:") c.header("Strict-Transport-Security", "max-age=31536000");
 }
 
-const pageHeaders = () =>
+export const pageHeaders = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     await next();
     setPageHeaders(c);
   });
 
-export function notFoundPage(c: Context<AppEnv>, what: "page" | "payment" | "product" = "page") {
+export function notFoundPage(c: Context<AppEnv>, what: "page" | "payment" | "product" | "subscription" = "page") {
   setPageHeaders(c);
   const { t } = i18nOf(c);
   const user = c.var.user ?? null;
@@ -92,7 +92,7 @@ export function safeNext(raw: string | undefined): string {
   return raw;
 }
 
-const signedIn = () =>
+export const signedIn = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     if (!c.var.user) {
       const url = new URL(c.req.url);
@@ -101,7 +101,7 @@ const signedIn = () =>
     await next();
   });
 
-const adminOnly = () =>
+export const adminOnly = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     if (!isAdmin(c)) {
       const { t } = i18nOf(c);

@@ -32,7 +32,7 @@ function kind(i18n: I18n, p: PriceJson): string {
 }
 
 /** The admin's two areas, payments and the catalogue. */
-export function AdminTabs(p: { current: "payments" | "products" }) {
+export function AdminTabs(p: { current: "payments" | "products" | "subscriptions" }) {
   const { t } = useI18n();
   return (
     <nav class="tabs" aria-label={t("admin.tabs")}>
@@ -41,6 +41,9 @@ export function AdminTabs(p: { current: "payments" | "products" }) {
       </a>
       <a href="/admin/products" aria-current={p.current === "products" ? "page" : undefined}>
         {t("admin.tabs.products")}
+      </a>
+      <a href="/admin/subscriptions" aria-current={p.current === "subscriptions" ? "page" : undefined}>
+        {t("sub.admin.tab")}
       </a>
     </nav>
   );

@@ -5,7 +5,7 @@ import { clientMessages, LOCALE_NAMES, LOCALES } from "../i18n";
 import { assetUrl } from "./assets";
 import { useHere, useI18n } from "./i18n";
 
-export type NavKey = "shop" | "history" | "admin" | "login" | "signup" | null;
+export type NavKey = "shop" | "history" | "subscriptions" | "admin" | "login" | "signup" | null;
 
 export interface LayoutProps {
   /** Already in the page's language. */
@@ -72,6 +72,9 @@ export function Layout(p: LayoutProps) {
                   </a>
                   <a href="/payments" aria-current={current(p.nav === "history")}>
                     {t("nav.history")}
+                  </a>
+                  <a href="/subscriptions" aria-current={current(p.nav === "subscriptions")}>
+                    {t("nav.subscriptions")}
                   </a>
                   {p.admin ? (
                     <a href="/admin/payments" aria-current={current(p.nav === "admin")}>

@@ -1,0 +1,172 @@
+import { api, errorOf, type ApiResult } from "./api";
+import { qs, qsa, say } from "./dom";
+import { errorText, t } from "./i18n";
+import { loadSdk, payMode, type PayResponse } from "./iamport";
+
+// Subscriptions in the browser: subscribe to a plan and register its card in Iamport's billing-key window
+// (IMP.request_pay with a customer_uid on the billing channel: nothing is approved), change the card, cancel or
+// keep the subscription; and the administrators' retry now / cancel now. The window's answer is only a hint: the
+// server confirms the card with Iamport before using it.
+
+/** What the API answers in `registration` (POST /api/subscriptions, POST /api/subscriptions/:id/card). */
+interface Registration {
+  imp_code: string;
+  pg: string;
+  pay_method: "card";
+  merchant_uid: string;
+  customer_uid: string;
+  name: string;
+  amount: number;
+  buyer_email: string;
+  buyer_name: string;
+  m_redirect_url: string;
+}
+
+const live = () => qs("[data-live]");
+const formError = () => qs("[data-form-error]");
+
+function showError(res: ApiResult) {
+  const box = formError();
+  const text = errorText(errorOf(res), res.status);
+  if (box) {
+    box.textContent = text;
+    box.hidden = false;
+    box.focus();
+  }
+  say(live(), "");
+}
+
+/** Opens the billing-key window; the popup's callback (or, in redirect mode, m_redirect_url) carries the result. */
+async function registerCard(subscriptionId: string, reg: Registration, sdkUrl: string) {
+  say(live(), t(payMode() === "redirect" ? "client.sub.opening" : "client.sub.inWindow"));
+  let imp;
+  try {
+    imp = await loadSdk(sdkUrl);
+  } catch {
+    say(live(), t("client.sdkFailed"), true);
+    return;
+  }
+  const { imp_code, m_redirect_url, ...params } = reg;
+  imp.init(imp_code);
+  imp.request_pay(
+    { ...params, ...(payMode() === "redirect" ? { m_redirect_url } : {}) },
+    (rsp) => void finishRegistration(subscriptionId, reg.customer_uid, rsp ?? {}),
+  );
+}
+
+async function finishRegistration(subscriptionId: string, customerUid: string, rsp: PayResponse) {
+  const target = `/subscriptions/${encodeURIComponent(subscriptionId)}`;
+  if (rsp.success === false || rsp.imp_success === false) {
+    const q = new URLSearchParams({ card: "failed" });
+    if (rsp.error_msg) q.set("message", String(rsp.error_msg).slice(0, 300));
+    location.assign(`${target}?${q}`);
+    return;
+  }
+  say(live(), t("client.sub.confirming"));
+  const res = await api("POST", `${apiPath(subscriptionId)}/card/confirm`, { customer_uid: customerUid });
+  if (res.status === 200) location.assign(`${target}?card=registered`);
+  else location.assign(`${target}?${new URLSearchParams({ card: "failed", code: errorOf(res).code })}`);
+}
+
+const apiPath = (id: string) => `/api/subscriptions/${encodeURIComponent(id)}`;
+
+function busy(buttons: HTMLButtonElement[], on: boolean) {
+  for (const b of buttons) b.disabled = on;
+}
+
+/** The plans list (/subscriptions): subscribe, then register the card. */
+function setUpPlans() {
+  const section = qs("#subscribe");
+  if (!section) return;
+  const buttons = qsa<HTMLButtonElement>("[data-subscribe]", section);
+  for (const button of buttons) {
+    button.addEventListener("click", async () => {
+      busy(buttons, true);
+      say(live(), t("client.sub.working"));
+      const res = await api<{ subscription: { id: string }; registration: Registration }>("POST", "/api/subscriptions", { price_id: button.getAttribute("data-subscribe") });
+      if (res.status === 201 && res.body) {
+        await registerCard(res.body.subscription.id, res.body.registration, section.getAttribute("data-sdk-url")!);
+        busy(buttons, false);
+        return;
+      }
+      const err = errorOf(res);
+      const existing = err.details?.subscription_id;
+      // Already subscribed (perhaps still awaiting a card): that subscription's page is where to go on.
+      if (err.code === "subscription_exists" && typeof existing === "string") {
+        location.assign(`/subscriptions/${encodeURIComponent(existing)}`);
+        return;
+      }
+      showError(res);
+      busy(buttons, false);
+    });
+  }
+}
+
+/** A subscription's page: change card, cancel or keep it, and follow a charge on its way. */
+function setUpSubscription() {
+  const page = qs("#subscription");
+  if (!page) return;
+  const id = page.getAttribute("data-id")!;
+  const buttons = qsa<HTMLButtonElement>("button", page);
+  const act = (selector: string, work: () => Promise<void>) =>
+    qs(selector, page)?.addEventListener("click", async () => {
+      busy(buttons, true);
+      say(live(), t("client.sub.working"));
+      await work();
+      busy(buttons, false);
+    });
+  act("[data-change-card]", async () => {
+    const res = await api<{ registration: Registration }>("POST", `${apiPath(id)}/card`, {});
+    if (res.status === 201 && res.body) await registerCard(id, res.body.registration, page.getAttribute("data-sdk-url")!);
+    else showError(res);
+  });
+  for (const [selector, path] of [["[data-cancel]", "cancel"], ["[data-resume]", "resume"]] as const) {
+    act(selector, async () => {
+      const res = await api("POST", `${apiPath(id)}/${path}`, {});
+      if (res.status === 200) location.replace(location.pathname);
+      else showError(res);
+    });
+  }
+  if (page.hasAttribute("data-poll")) {
+    const status = page.getAttribute("data-status");
+    let delay = 800;
+    const tick = async () => {
+      const res = await api<{ status: string; events: unknown[] }>("GET", apiPath(id));
+      if (res.status === 200 && res.body && res.body.status !== status) {
+        location.replace(location.pathname);
+        return;
+      }
+      delay = Math.min(delay * 1.3, 5000);
+      setTimeout(tick, delay);
+    };
+    setTimeout(tick, delay);
+  }
+}
+
+/** The administrators' subscription page: retry now, cancel now (optionally refunding the current period). */
+function setUpAdminSubscription() {
+  const page = qs("#admin-subscription");
+  if (!page) return;
+  const id = encodeURIComponent(page.getAttribute("data-id")!);
+  const buttons = qsa<HTMLButtonElement>("button", page);
+  const run = async (path: string, body: unknown) => {
+    busy(buttons, true);
+    say(live(), t("client.sub.working"));
+    const res = await api("POST", `/api/admin/subscriptions/${id}/${path}`, body);
+    if (res.status === 200) location.replace(location.pathname);
+    else {
+      showError(res);
+      busy(buttons, false);
+    }
+  };
+  qs("[data-admin-retry]", page)?.addEventListener("click", () => void run("retry", {}));
+  qs("[data-admin-cancel]", page)?.addEventListener("click", () =>
+    void run("cancel", { refund_current_period: qs<HTMLInputElement>("[data-admin-refund]", page)?.checked ?? false }),
+  );
+}
+
+export function setUpSubscriptions() {
+  setUpPlans();
+  setUpSubscription();
+  setUpAdminSubscription();
+}
