@@ -220,7 +220,7 @@ function SubTimeline(p: { sub: SubscriptionDetailJson }) {
         {p.sub.events.map((e) => (
           <li>
             <When at={e.at} /> <strong>{label(i18n, `sub.event.${e.kind}`, e.kind)}</strong>
-            {e.from !== e.to ? <> · {subStatus(i18n, e.from ?? "")} → {subStatus(i18n, e.to)}</> : null}
+            {e.from && e.from !== e.to ? <> · {subStatus(i18n, e.from)} → {subStatus(i18n, e.to)}</> : null}
             {e.reason ? <span class="reason"> · {i18n.reason(e.reason)}</span> : null}
           </li>
         ))}
