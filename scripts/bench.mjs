@@ -22,6 +22,7 @@ import { measureBundle } from "./bench/bundle.mjs";
 import { addCpu, cpuAvailable, cpuBetween, cpuPer, cpuReading, cpuTotals, workersPid } from "./bench/cpu.mjs";
 import { saveProfiles, startProfiling } from "./bench/profile.mjs";
 import { serverLog } from "./bench/server-log.mjs";
+import { renewalBench } from "./bench/renewals.mjs";
 import { snapshotTree, startServer } from "./bench/server.mjs";
 import { ratio, summarize, table } from "./bench/stats.mjs";
 
@@ -40,6 +41,8 @@ const { values: args } = parseArgs({
     "skip-bundle": { type: "boolean", default: false },
     strict: { type: "boolean", default: false },
     "in-place": { type: "boolean", default: false },
+    renewals: { type: "string" },
+    "renewals-only": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -52,6 +55,8 @@ if (args.help) {
   profiles of every isolate during phase 1 (their CPU figures then include the profiler's own cost).
   Results: bench/results/<timestamp>.json (or --out) and bench/results/latest.json; server log and profiles beside
   them. --strict also fails when a cost target is exceeded.
+  Then the renewal run: --renewals N subscriptions due at once, renewed by one cron run (default 1000, --quick 100,
+  0 skips it; --renewals-only runs it alone); results in bench/results/<timestamp>.renewals.json.
   The server and the bundle are built from a copy of the working tree taken at start (edits during the run do not
   reach it); --in-place serves the working tree itself, as npm run dev does, and then any edit invalidates the run.`);
   process.exit(0);
@@ -364,6 +369,9 @@ async function main() {
     : { inPlace: true };
   const cwd = snapshot?.dir ?? process.cwd();
 
+  const renewals = args.renewals === undefined ? (args.quick ? 100 : 1000) : Number(args.renewals);
+  if (args["renewals-only"]) return runRenewals(renewals, cwd);
+
   let bundle = null;
   if (!args["skip-bundle"]) {
     process.stdout.write("building the production bundle (dry run)... ");
@@ -482,6 +490,22 @@ async function main() {
   } finally {
     await server.stop();
   }
+  if (renewals > 0) await runRenewals(renewals, cwd);
+}
+
+/** The renewal run (scripts/bench/renewals.mjs), on a server of its own; its failures fail the bench. */
+async function runRenewals(count, cwd) {
+  if (!Number.isInteger(count) || count < 0) {
+    console.error(`--renewals must be a whole number (got ${args.renewals})`);
+    process.exit(2);
+  }
+  if (count === 0) return;
+  console.log("");
+  const result = await renewalBench({ count, cwd, resultsDir, stamp });
+  const json = JSON.stringify(result, null, 2);
+  writeFileSync(`${resultsDir}/${stamp}.renewals.json`, json);
+  writeFileSync(`${resultsDir}/renewals-latest.json`, json);
+  if (result.failures.length > 0) process.exitCode = 1;
 }
 
 /** CPU ms per second of the idle server, over `ms`. */

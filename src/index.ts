@@ -30,7 +30,8 @@ export default {
 
   async scheduled(_controller, env) {
     const config = configFor(env);
-    const deps = depsFor(env, { config, now: await appClock(config, env.DB) });
+    const usage = config.APP_ENV !== "production" ? newUsage() : null;
+    const deps = depsFor(env, { config, now: await appClock(config, env.DB), usage, ...(usage ? { db: createDb(countingD1(env.DB, usage)) } : {}) });
     // Renewals first (they are due at a time); a failure of one job never stops the other.
     try {
       console.log(JSON.stringify({ level: "info", event: "renewals_swept", ...(await sweepRenewals(deps)) }));
@@ -39,5 +40,6 @@ export default {
     }
     const report = await reconcile(deps);
     console.log(JSON.stringify({ level: "info", event: "reconciled", ...report }));
+    if (usage) recordUsage("cron", usage);
   },
 } satisfies ExportedHandler<Env>;

@@ -81,7 +81,7 @@ async function settled(logFile, baseUrl, deadline) {
 
 function wrangler(args, cwd) {
   try {
-    execFileSync(process.execPath, [WRANGLER, ...args], { cwd, env: WRANGLER_ENV, stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync(process.execPath, [WRANGLER, ...args], { cwd, env: WRANGLER_ENV, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 }).toString();
   } catch (e) {
     throw new Error(`wrangler ${args.join(" ")} failed:\n${String(e.stdout ?? "")}${String(e.stderr ?? "")}`);
   }
@@ -92,7 +92,7 @@ function wrangler(args, cwd) {
  * workerd, esbuild), whose CPU the bench reads from /proc; inspectorPort is wrangler's inspector proxy. stop() is idempotent and also runs on process exit and on SIGINT/SIGTERM, so the
  * server never outlives the bench, whatever happens.
  */
-export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90_000, testClock = false }) {
+export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90_000, testClock = false, seed = null }) {
   const state = mkdtempSync(join(tmpdir(), "pocketpay-bench-"));
   let child;
   let stopped = false;
@@ -141,6 +141,9 @@ export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90
     wrangler(["d1", "migrations", "apply", "DB", "--local", ...persist], cwd);
     wrangler(["d1", "migrations", "apply", "SANDBOX_DB", "--local", "-c", "sandbox/wrangler.toml", ...persist], cwd);
     wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-catalogue.sql", ...persist], cwd);
+    // A run's own fixtures (e.g. the renewal run's due subscriptions): SQL files for the app's and the sandbox's D1.
+    if (seed?.app) wrangler(["d1", "execute", "DB", "--local", "--file", seed.app, ...persist], cwd);
+    if (seed?.sandbox) wrangler(["d1", "execute", "SANDBOX_DB", "--local", "-c", "sandbox/wrangler.toml", "--file", seed.sandbox, ...persist], cwd);
 
     const port = await freePort();
     const inspector = await freePort();
@@ -173,7 +176,10 @@ export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90
       await new Promise((r) => setTimeout(r, 250));
     }
     await settled(logFile, baseUrl, deadline);
-    return { baseUrl, pgid: child.pid, inspectorPort: inspector, stop };
+    // Read-only queries against the run's databases while it serves (wrangler d1 execute --local --json).
+    const query = (db, sql) =>
+      JSON.parse(wrangler(["d1", "execute", db, "--local", "--json", "--command", sql, ...(db === "SANDBOX_DB" ? ["-c", "sandbox/wrangler.toml"] : []), ...persist], cwd))[0].results;
+    return { baseUrl, pgid: child.pid, inspectorPort: inspector, stop, query };
   } catch (e) {
     await stop();
     throw e;
