@@ -108,6 +108,9 @@ export async function renewalBench({ count, cwd, resultsDir, stamp, deadlineMs =
     }
     const wallMs = performance.now() - started;
     console.log(`${(wallMs / 1000).toFixed(1)} s`);
+    // Let late webhooks and retries land, then read both databases with the server stopped (workerd locks them).
+    await new Promise((r) => setTimeout(r, 2_000));
+    await server.stop({ keepState: true });
 
     const renewed = server.query("DB", "SELECT count(*) AS n FROM subscriptions WHERE status = 'active' AND period = 2 AND settled_attempt = 1")[0].n;
     const paidInvoices = server.query("DB", "SELECT count(*) AS n FROM invoices WHERE period = 2 AND status = 'paid'")[0].n;
@@ -152,5 +155,6 @@ export async function renewalBench({ count, cwd, resultsDir, stamp, deadlineMs =
     return result;
   } finally {
     await server.stop();
+    server.removeState();
   }
 }

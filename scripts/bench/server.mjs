@@ -119,7 +119,8 @@ export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
-  const stop = async () => {
+  /** With keepState, the databases stay for reading (query) until removeState(). */
+  const stop = async ({ keepState = false } = {}) => {
     if (stopped) return;
     stopped = true;
     if (child && child.exitCode === null && child.signalCode === null) {
@@ -130,6 +131,7 @@ export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90
         await exited;
       }
     }
+    if (keepState) return;
     rmSync(state, { recursive: true, force: true });
     process.off("exit", onExit);
     process.off("SIGINT", onSignal);
@@ -176,10 +178,12 @@ export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90
       await new Promise((r) => setTimeout(r, 250));
     }
     await settled(logFile, baseUrl, deadline);
-    // Read-only queries against the run's databases while it serves (wrangler d1 execute --local --json).
+    // Queries against the run's databases once it has stopped (stop({ keepState: true })): workerd locks them while
+    // it serves.
     const query = (db, sql) =>
       JSON.parse(wrangler(["d1", "execute", db, "--local", "--json", "--command", sql, ...(db === "SANDBOX_DB" ? ["-c", "sandbox/wrangler.toml"] : []), ...persist], cwd))[0].results;
-    return { baseUrl, pgid: child.pid, inspectorPort: inspector, stop, query };
+    const removeState = () => rmSync(state, { recursive: true, force: true });
+    return { baseUrl, pgid: child.pid, inspectorPort: inspector, stop, query, removeState };
   } catch (e) {
     await stop();
     throw e;

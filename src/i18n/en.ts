@@ -170,6 +170,7 @@ export const en: Messages = {
   "lineItems.amount": "Amount",
   "lineItems.total": "Total",
   "kind.custom_amount": "Custom amount",
+  "kind.subscription": "Subscription",
   "kind.customNote": "The buyer named this amount; it was not priced from the catalogue.",
   "list.status": "Status",
   "list.older": "Older payments →",

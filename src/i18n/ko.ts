@@ -177,6 +177,7 @@ export const ko = {
   "lineItems.amount": "금액",
   "lineItems.total": "합계",
   "kind.custom_amount": "직접 입력 금액",
+  "kind.subscription": "정기결제",
   "kind.customNote": "구매자가 직접 정한 금액입니다. 상품 목록의 가격으로 계산한 주문이 아닙니다.",
   "list.status": "상태",
   "list.older": "이전 결제 보기 →",

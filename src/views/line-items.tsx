@@ -8,9 +8,10 @@ type LineJson = NonNullable<PaymentJson["line_items"]>[number];
 // language; only the words around them come from the catalogue.
 const lineName = (l: LineJson) => (l.label ? `${l.name} (${l.label})` : l.name);
 
-/** The badge that says a buyer named this amount (ALLOW_CUSTOM_AMOUNTS), wherever an order is shown. */
+/** The badge that says a buyer named this amount (ALLOW_CUSTOM_AMOUNTS), or that a subscription charged it. */
 export function KindBadge(p: { payment: PaymentJson }) {
   const { t } = useI18n();
+  if (p.payment.kind === "subscription") return <span class="badge kind">{t("kind.subscription")}</span>;
   return p.payment.kind === "custom_amount" ? <span class="badge kind">{t("kind.custom_amount")}</span> : null;
 }
 
