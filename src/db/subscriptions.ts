@@ -166,6 +166,17 @@ export const markKeyDeleted = (db: Db, customerUid: string, now: number) =>
     .where(and(eq(billingKeys.customerUid, customerUid), eq(billingKeys.status, "replaced")))
     .run();
 
+/** Card registrations never confirmed (the window was closed, the browser never came back), older than `before`. */
+export const stalePendingKeys = (db: Db, before: number, limit: number) =>
+  db.select().from(billingKeys).where(and(eq(billingKeys.status, "pending"), lt(billingKeys.createdAt, before))).limit(limit).all();
+
+export const markPendingKeyDeleted = (db: Db, customerUid: string, now: number) =>
+  db
+    .update(billingKeys)
+    .set({ status: "deleted", deletedAt: now })
+    .where(and(eq(billingKeys.customerUid, customerUid), eq(billingKeys.status, "pending")))
+    .run();
+
 /** A canceled subscription's active key is no longer needed: it is retired like a replaced one. */
 export const retireActiveKeyStatement = (db: Db, subscriptionId: string) =>
   statement(

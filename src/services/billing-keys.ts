@@ -1,4 +1,4 @@
-import { keysToDelete, markKeyDeleted } from "../db/subscriptions";
+import { keysToDelete, markKeyDeleted, markPendingKeyDeleted, stalePendingKeys } from "../db/subscriptions";
 import { IamportNotFoundError } from "../iamport";
 import type { Deps } from "./deps";
 
@@ -25,4 +25,26 @@ export async function deleteRetiredKeys(deps: Deps, subscriptionId: string | nul
     deleted++;
   }
   return { deleted, failed };
+}
+
+/** Registrations not confirmed within this long are abandoned: a key Iamport may hold for them is deleted. */
+export const PENDING_KEY_TTL_MS = 24 * 3_600_000;
+
+/**
+ * Deletes at Iamport the keys of card registrations nobody confirmed within a day (the buyer closed the page after
+ * the window registered the card), so no key of ours stays alive unused. A later confirmation is refused (409).
+ */
+export async function deleteAbandonedKeys(deps: Deps, limit = 20): Promise<number> {
+  const keys = await stalePendingKeys(deps.db, deps.now() - PENDING_KEY_TTL_MS, limit);
+  let deleted = 0;
+  for (const key of keys) {
+    try {
+      await deps.iamport.billing.deleteCustomer(key.customerUid, { reason: "card registration never confirmed" });
+    } catch (e) {
+      if (!(e instanceof IamportNotFoundError)) continue;
+    }
+    await markPendingKeyDeleted(deps.db, key.customerUid, deps.now());
+    deleted++;
+  }
+  return deleted;
 }

@@ -113,8 +113,12 @@ async function openNextPeriod(deps: Deps, state: RenewalState): Promise<RenewalO
   if (!s.customerUid || s.anchorAt === null) return { result: "not_due", detail: "no confirmed card" };
   const now = deps.now();
   const price = state.pendingPrice ?? state.price;
-  const n = s.period + 1;
-  const { start, end } = paidPeriod(s.anchorAt, { unit: price.interval!, count: price.intervalCount! }, n);
+  const interval = { unit: price.interval!, count: price.intervalCount! };
+  // Never a period that is already over: after a long pause (an unpaid subscription paid up months later, a cron
+  // that did not run) the next charge is for the period that contains now, not for each one missed.
+  let n = s.period + 1;
+  while (paidPeriod(s.anchorAt, interval, n).end <= now && n < s.period + 1000) n++;
+  const { start, end } = paidPeriod(s.anchorAt, interval, n);
   const name = invoiceName(price, state.product.name);
   const merchantUid = await renewalMerchantUid(s.id, n, 1);
   const statements = changeStatements(

@@ -137,7 +137,9 @@ export async function confirmCard(deps: Deps, user: UserRow, subscriptionId: str
   const key = "customerUid" in ref ? await findBillingKey(deps.db, ref.customerUid) : await findBillingKeyByRegistration(deps.db, ref.registrationUid);
   if (!key || key.userId !== user.id || key.subscriptionId !== subscriptionId) throw notFound("card registration");
   if (key.status === "active") return { chargeDue: false };
-  if (key.status !== "pending") throw conflict("invalid_state", "This card was replaced by a newer one.", { status: key.status });
+  if (key.status !== "pending") {
+    throw conflict("invalid_state", key.status === "deleted" && key.confirmedAt === null ? "This card registration expired; register the card again." : "This card was replaced by a newer one.", { status: key.status });
+  }
 
   let customer;
   try {

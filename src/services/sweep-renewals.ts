@@ -1,5 +1,5 @@
 import { claimDue, releaseClaims } from "../db/subscriptions";
-import { deleteRetiredKeys } from "./billing-keys";
+import { deleteAbandonedKeys, deleteRetiredKeys } from "./billing-keys";
 import type { Deps } from "./deps";
 
 /** Subscriptions claimed per statement (and per sendBatch: the Queues API takes at most 100 messages). */
@@ -12,6 +12,7 @@ export interface SweepReport {
   unsent: number;
   keys_deleted: number;
   keys_delete_failed: number;
+  abandoned_keys_deleted: number;
 }
 
 /**
@@ -19,11 +20,11 @@ export interface SweepReport {
  * hundred at a time, claims them in the same statement, and enqueues one renewal message each, up to
  * RENEWAL_SWEEP_LIMIT a run. Charging happens in the consumer, never here; the only scheduler is ours (Iamport's
  * schedule API is never used: two schedulers charge twice). Also retries deleting billing keys at Iamport that
- * a newer card replaced.
+ * a newer card replaced, and deletes those of card registrations nobody confirmed within a day.
  */
 export async function sweepRenewals(deps: Deps): Promise<SweepReport> {
   const now = deps.now();
-  const report: SweepReport = { enqueued: 0, unsent: 0, keys_deleted: 0, keys_delete_failed: 0 };
+  const report: SweepReport = { enqueued: 0, unsent: 0, keys_deleted: 0, keys_delete_failed: 0, abandoned_keys_deleted: 0 };
   while (report.enqueued < deps.config.RENEWAL_SWEEP_LIMIT) {
     const ids = await claimDue(deps.db, { now, reclaimBefore: now - RECLAIM_AFTER_MS, limit: Math.min(SWEEP_BATCH, deps.config.RENEWAL_SWEEP_LIMIT - report.enqueued) });
     if (ids.length === 0) break;
@@ -41,5 +42,6 @@ export async function sweepRenewals(deps: Deps): Promise<SweepReport> {
   const keys = await deleteRetiredKeys(deps, null);
   report.keys_deleted = keys.deleted;
   report.keys_delete_failed = keys.failed;
+  report.abandoned_keys_deleted = await deleteAbandonedKeys(deps);
   return report;
 }

@@ -3,10 +3,8 @@ import { describe, expect, it } from "vitest";
 import { kstDate } from "../../src/domain/billing-dates";
 import { renewalMerchantUid } from "../../src/domain/subscription-ids";
 import { IamportNotFoundError } from "../../src/iamport";
-import { deliver } from "../helpers/queue";
 import { fault } from "../helpers/sandbox";
 import { CHARGE_LEASE_MS, renewSubscription } from "../../src/services/renew-subscription";
-import { sweepRenewals } from "../../src/services/sweep-renewals";
 import { validatePayment } from "../../src/services/validate-payment";
 import { cancelByCustomer, cancelNow, changePlan, resume, retryNow } from "../../src/services/manage-subscription";
 import { confirmCard, registerCard, startSubscription } from "../../src/services/subscribe";
@@ -90,28 +88,6 @@ describe("subscriptions: first charge and renewals", () => {
 });
 
 describe("subscriptions: exactly one charge per period", () => {
-  it("overlapping sweeps claim each due subscription once, and duplicated deliveries charge once", async () => {
-    const clock = testClock(Date.parse("2027-05-15T00:00:00Z"));
-    const { deps, renewals } = subscriptionDeps(clock);
-    const { priceId } = await monthlyPlan();
-    const { id, customerUid } = await subscribed(deps, { priceId });
-    await renewSubscription(deps, id);
-    renewals.length = 0;
-    clock.set((await subscriptionRow(id)).next_action_at);
-
-    // Two cron runs at once: the claim is one statement, so this subscription is enqueued once between them.
-    await Promise.all([sweepRenewals(deps), sweepRenewals(deps)]);
-    expect(renewals.filter((m) => m.subscription_id === id)).toHaveLength(1);
-
-    // The same message delivered three times at once, then once more late, through the real queue handler.
-    const results = await Promise.all([1, 2, 3].map(() => renewSubscription(deps, id)));
-    expect(results.filter((r) => r.result === "charged")).toHaveLength(1);
-    const late = await deliver({ kind: "renewal", subscription_id: id }, 2, deps);
-    expect(late.acked).toBe(true);
-    expect(await chargesAtIamport(customerUid)).toHaveLength(2);
-    expect((await subscriptionRow(id)).period).toBe(2);
-  });
-
   it("settles once when Iamport's webhook is validated before /again's answer", async () => {
     const clock = testClock(Date.parse("2027-06-01T00:00:00Z"));
     const base = subscriptionDeps(clock);
