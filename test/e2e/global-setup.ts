@@ -97,7 +97,7 @@ export default async function setup(project: TestProject) {
       process.execPath,
       [
         WRANGLER, "dev", "-c", "wrangler.toml", "-c", "sandbox/wrangler.toml",
-        "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector),
+        "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector), "--test-scheduled",
         "--show-interactive-dev-session=false", ...persist,
       ],
       // Its own process group, so that stopping it stops workerd too.
