@@ -56,7 +56,7 @@ describe("subscriptions", () => {
             await page.goto(`/subscriptions/${id}`);
             return page.locator("[data-invoice]").count();
           },
-          { timeout: 30_000, intervals: [500, 1000] },
+          { timeout: 30_000, interval: 1000 },
         )
         .toBe(2);
       await page.locator('#subscription[data-status="active"]').waitFor();
