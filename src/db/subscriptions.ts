@@ -287,14 +287,19 @@ export async function loadRenewalState(db: Db, subscriptionId: string): Promise<
   };
 }
 
+// Joined rows are read with all(), never get(): drizzle's D1 get() maps a joined row by column name, so tables
+// sharing column names (id, status, period …) would overwrite each other's values (and so would a batch, below).
+
 /** An invoice with its subscription, for settling a charge attempt (one round trip). */
-export const loadInvoiceWithSubscription = (db: Db, invoiceId: number) =>
-  db
-    .select({ invoice: invoices, subscription: subscriptions })
-    .from(invoices)
-    .innerJoin(subscriptions, eq(subscriptions.id, invoices.subscriptionId))
-    .where(eq(invoices.id, invoiceId))
-    .get();
+export const loadInvoiceWithSubscription = async (db: Db, invoiceId: number) =>
+  (
+    await db
+      .select({ invoice: invoices, subscription: subscriptions })
+      .from(invoices)
+      .innerJoin(subscriptions, eq(subscriptions.id, invoices.subscriptionId))
+      .where(eq(invoices.id, invoiceId))
+      .all()
+  )[0];
 
 // drizzle's D1 batch maps joined rows by column name, so tables sharing column names (id, name, active …) cannot
 // be selected together inside a batch: a subscription's plans are read as two queries, prices and products.
@@ -418,5 +423,5 @@ export const liveSubscriptionsTo = (db: Db, userId: string, productId: string) =
     .all();
 
 export const findPriceWithProduct = async (db: Db, priceId: string) =>
-  db.select({ price: prices, product: products }).from(prices).innerJoin(products, eq(products.id, prices.productId)).where(eq(prices.id, priceId)).get();
+  (await db.select({ price: prices, product: products }).from(prices).innerJoin(products, eq(products.id, prices.productId)).where(eq(prices.id, priceId)).all())[0];
 

@@ -13,7 +13,8 @@ import { dunningEndsAt, isHardDecline, nextRetryAt } from "../domain/dunning";
 import type { SubscriptionEventSource, SubscriptionStatus } from "../domain/subscription-state";
 import type { IamportFacts } from "../domain/verification";
 import type { Deps } from "./deps";
-import { refundAtIamport } from "./iamport-cancels";
+import { recordCancellations, refundAtIamport } from "./iamport-cancels";
+import { findPaymentByMerchantUid } from "../db/payments";
 
 /** The fail_reason pocketpay records when Iamport no longer knows the key a renewal was charged with. */
 export const KEY_DELETED_REASON = "billing key deleted at Iamport";
@@ -62,7 +63,12 @@ export async function settleAttempt(
     if (invoice.status === "void" && facts && payment.status === "paid") {
       // Charged after the subscription was canceled (a retry in flight while an admin canceled): nothing is owed.
       const refundable = facts.amount - facts.cancelAmount;
-      if (refundable > 0) await refundAtIamport(deps, payment, facts, refundable, "subscription canceled before this charge landed", "system");
+      if (refundable > 0) {
+        await refundAtIamport(deps, payment, facts, refundable, "subscription canceled before this charge landed", "system");
+        // Recorded on the payment now (its status and cancelled amount), not at the next re-check.
+        const [fresh, row] = await Promise.all([deps.iamport.getPayment(facts.impUid), findPaymentByMerchantUid(deps.db, payment.merchantUid)]);
+        if (row) await recordCancellations(deps, row, fresh, "system");
+      }
       return "not_current";
     }
     if (!current || s.status === "canceled") {

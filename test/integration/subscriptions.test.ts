@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { kstDate } from "../../src/domain/billing-dates";
 import { renewalMerchantUid } from "../../src/domain/subscription-ids";
 import { IamportNotFoundError } from "../../src/iamport";
-import { fault } from "../helpers/sandbox";
+import { fault, pay } from "../helpers/sandbox";
 import { CHARGE_LEASE_MS, renewSubscription } from "../../src/services/renew-subscription";
 import { validatePayment } from "../../src/services/validate-payment";
 import { cancelByCustomer, cancelNow, changePlan, resume, retryNow } from "../../src/services/manage-subscription";
@@ -255,6 +255,37 @@ describe("subscriptions: declines and dunning", () => {
     expect((await renewSubscription(deps, id)).result).toBe("charged");
     expect((await subscriptionRow(id)).status).toBe("active");
     expect((await attemptsOf(id)).map((p: any) => p.status)).toEqual(["failed", "paid"]);
+  });
+});
+
+describe("subscriptions: a charge that lands after the subscription ended", () => {
+  it("is refunded in full when it is validated, and the void invoice stays void", async () => {
+    const clock = testClock(Date.parse("2028-03-03T00:00:00Z"));
+    const { deps } = subscriptionDeps(clock);
+    const { priceId } = await monthlyPlan();
+    const { id, user, customerUid } = await subscribed(deps, { priceId });
+    await renewSubscription(deps, id);
+    await startDeclining(deps, customerUid);
+    await runDue(deps, clock, id);
+    expect((await subscriptionRow(id)).status).toBe("past_due");
+    // The card works again; the retry's call times out before Iamport sees it, and the lookup finds nothing yet.
+    await registerAtIamport(deps, customerUid);
+    const merchantUid = await renewalMerchantUid(id, 2, 2);
+    await fault({ path: "/subscribe/payments/again", method: "POST", kind: "timeout", latency_ms: 3_000, match: merchantUid });
+    expect((await runDue(deps, clock, id)).result).toBe("unknown");
+    // Meanwhile the subscriber cancels: it owes money, so it ends now and its open invoice is voided.
+    await cancelByCustomer(deps, user, id);
+    expect((await subscriptionRow(id)).status).toBe("canceled");
+    // Iamport records a payment under the attempt's merchant_uid after all (a request that was only slow), whose
+    // webhook is lost; the reconciler asks about the attempt still `ready` and finds it paid.
+    await pay({ merchant_uid: merchantUid, amount: 19_000, skip_prepare_check: true, webhook: "none" });
+    const out = await validatePayment(deps, { merchant_uid: merchantUid, source: "reconciler" });
+    expect(out).toMatchObject({ result: "applied", status: "paid" });
+    const attempt = (await attemptsOf(id)).find((p: any) => p.merchant_uid === merchantUid);
+    expect(attempt).toMatchObject({ status: "cancelled", cancelled_amount: 19_000 });
+    const refunds = (await env.DB.prepare("SELECT * FROM refunds WHERE payment_id = ?").bind(attempt.id).all<any>()).results;
+    expect(refunds).toMatchObject([{ amount: 19_000, status: "succeeded" }]);
+    expect((await invoicesOf(id)).map((i: any) => i.status)).toEqual(["paid", "void"]);
   });
 });
 
