@@ -45,6 +45,21 @@ const RULES: Rule[] = [
   { pattern: /^rejected: (.+)$/, describe: (m, w, _l, again) => w.t("reason.rejected", { reason: again(m[1]!) }) },
   { pattern: /^Iamport refused: (.+)$/, describe: (m, w) => w.t("reason.iamportRefused", { message: m[1]! }) },
   { pattern: /^Iamport has no record of this refund$/, describe: (_, w) => w.t("reason.noRecordOfRefund") },
+  // Subscriptions (services/settle-attempt, renew-subscription, manage-subscription, subscribe).
+  { pattern: /^(\d+) KRW paid \((pay_[0-9a-f]+)\)$/, describe: (m, w, l) => w.t("reason.sub.paid", { amount: money(l, m[1]!), merchantUid: m[2]! }) },
+  { pattern: /^attempt (\d+): (.+)$/, describe: (m, w, _l, again) => w.t("reason.sub.attempt", { attempt: m[1]!, reason: again(m[2]!) }) },
+  { pattern: /^plan (price_\w+)$/, describe: (m, w) => w.t("reason.sub.plan", { price: m[1]! }) },
+  { pattern: /^(price_\w+) → (price_\w+)(?: at the next period)?$/, describe: (m, w) => w.t("reason.sub.planChange", { from: m[1]!, to: m[2]! }) },
+  { pattern: /^plan change withdrawn$/, describe: (_, w) => w.t("reason.sub.planWithdrawn") },
+  { pattern: /^at the end of the period$/, describe: (_, w) => w.t("reason.sub.atPeriodEnd") },
+  { pattern: /^canceled at the end of the period$/, describe: (_, w) => w.t("reason.sub.endedAtPeriodEnd") },
+  { pattern: /^canceled now$/, describe: (_, w) => w.t("reason.sub.canceledNow") },
+  { pattern: /^canceled now, current period refunded$/, describe: (_, w) => w.t("reason.sub.canceledRefunded") },
+  { pattern: /^retries stopped after a hard decline$/, describe: (_, w) => w.t("reason.sub.hardDeclineEnd") },
+  { pattern: /^retry requested by an administrator$/, describe: (_, w) => w.t("reason.sub.adminRetry") },
+  { pattern: /^billing key deleted at Iamport$/, describe: (_, w) => w.t("reason.sub.keyDeleted") },
+  { pattern: /^subscription canceled before this charge landed$/, describe: (_, w) => w.t("reason.sub.chargedAfterCancel") },
+  { pattern: /^declined$/, describe: (_, w) => w.t("reason.sub.declined") },
   {
     // "refund 2000 (id), cancelled at Iamport 500 (id)": what one sync recorded.
     pattern: /^(?:(?:refund|cancelled at Iamport) \d+ \([^()]*\)(?:, |$))+$/,

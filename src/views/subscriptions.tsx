@@ -77,7 +77,7 @@ export function SubscriptionsPage(v: { user: UserRow; admin: boolean; items: Sub
               <li class="plan">
                 <span class="name">{planName(plan)}</span>
                 <span class="amount">{planPrice(i18n, plan)}</span>
-                {plan.trial_days > 0 ? <span class="hint">{t("sub.trial", { days: plan.trial_days })}</span> : null}
+                {plan.trial_days > 0 ? <span class="muted">{t("sub.trial", { days: plan.trial_days })}</span> : null}
                 <button type="button" class="primary" data-subscribe={plan.price_id} aria-label={t("sub.subscribeName", { name: planName(plan) })}>
                   {t("sub.subscribe")}
                 </button>
@@ -85,7 +85,7 @@ export function SubscriptionsPage(v: { user: UserRow; admin: boolean; items: Sub
             ))}
           </ul>
         )}
-        <p class="hint">{t("sub.noProration")}</p>
+        <p class="muted">{t("sub.noProration")}</p>
         <p class="live" role="status" aria-live="polite" data-live></p>
         <FormError />
       </section>
@@ -116,6 +116,7 @@ function Details(p: { sub: SubscriptionDetailJson; email?: string }) {
   const { t } = i18n;
   const s = p.sub;
   return (
+    <div class="card">
     <dl class="summary">
       {p.email ? (
         <>
@@ -161,6 +162,7 @@ function Details(p: { sub: SubscriptionDetailJson; email?: string }) {
         </>
       ) : null}
     </dl>
+    </div>
   );
 }
 
@@ -168,7 +170,7 @@ function Invoices(p: { sub: SubscriptionDetailJson; admin: boolean }) {
   const i18n = useI18n();
   const { t } = i18n;
   return (
-    <section aria-labelledby="sub-invoices">
+    <section class="card" aria-labelledby="sub-invoices">
       <h2 id="sub-invoices">{t("sub.invoices")}</h2>
       {p.sub.invoices.length === 0 ? (
         <p class="empty">{t("sub.invoices.none")}</p>
@@ -214,7 +216,7 @@ function Invoices(p: { sub: SubscriptionDetailJson; admin: boolean }) {
 function SubTimeline(p: { sub: SubscriptionDetailJson }) {
   const i18n = useI18n();
   return (
-    <section aria-labelledby="sub-timeline">
+    <section class="card" aria-labelledby="sub-timeline">
       <h2 id="sub-timeline">{i18n.t("sub.timeline")}</h2>
       <ol class="timeline">
         {p.sub.events.map((e) => (

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { auditState, baseURL, launchChromium, newContext, openPaymentWindow, pageProblems, signUpByApi } from "./support";
+import { auditState, baseURL, launchChromium, logInByApi, newContext, openPaymentWindow, pageProblems, PASSWORD, signUpByApi } from "./support";
 
 // A subscriber's month, in Korean: subscribe to a plan, register the card in the sandbox's billing-key window, see
 // the next charge in the portal; then the test clock moves a month (app and sandbox together), the cron runs, and
@@ -22,7 +22,7 @@ const DAY_S = 86_400;
 describe("subscriptions", () => {
   it("subscribe, register a card, see the next charge; a month later, the renewal and its invoice", async () => {
     const context = await newContext(browser);
-    await signUpByApi(context);
+    const email = await signUpByApi(context);
     const page = await context.newPage();
     await page.goto("/subscriptions");
     await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe("정기결제");
@@ -49,7 +49,9 @@ describe("subscriptions", () => {
     try {
       // A month (and a day) passes for the app and the sandbox together; the cron finds the renewal due.
       expect((await api.post(`${baseURL()}/__test-clock/advance`, { data: { seconds: 32 * DAY_S } })).status()).toBe(200);
-      expect((await api.get(`${baseURL()}/cdn-cgi/handler/scheduled`)).status()).toBe(200);
+      expect((await api.get(`${baseURL()}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).status()).toBe(200);
+      // A month is longer than a session lives (30 days): the subscriber signs in again.
+      await logInByApi(context, email, PASSWORD);
       await expect
         .poll(
           async () => {
