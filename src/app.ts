@@ -22,7 +22,6 @@ import { returnRoutes } from "./routes/returns";
 import { adminSubscriptionRoutes } from "./routes/admin-subscriptions";
 import { subscriptionReturnRoutes } from "./routes/subscription-return";
 import { subscriptionRoutes } from "./routes/subscriptions";
-import { subscriptionPageRoutes } from "./routes/subscription-pages";
 import { webhookRoutes } from "./routes/webhooks";
 import { presentError as errorBody } from "./services/present";
 import type { AppEnv } from "./types";
@@ -130,7 +129,6 @@ export function createApp() {
 
   // Server-rendered pages (src/views; their script and stylesheet are static assets); protected pages redirect
   // to /login?next=...
-  app.route("/", subscriptionPageRoutes);
   app.route("/", pageRoutes);
 
   app.notFound((c) =>

@@ -193,6 +193,7 @@ export async function buildDocument(
       { name: "Auth", description: "Accounts and sessions." },
       { name: "Catalogue", description: "Products and their prices: what an order is made of. Reading is public; changing is for administrators." },
       { name: "Payments", description: "Orders, the browser's report, cancels and refunds." },
+      { name: "Subscriptions", description: "정기결제: plans, billing keys registered in Iamport's window, renewals by pocketpay's own scheduler, invoices and dunning." },
       { name: "Admin", description: "Administrators." },
       { name: "Webhooks", description: "What Iamport sends pocketpay." },
       { name: "Pages", description: "What the pages' own forms post (the pages themselves are HTML, not part of this API)." },

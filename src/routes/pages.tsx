@@ -18,6 +18,7 @@ import { CheckoutPage } from "../views/checkout";
 import { HistoryPage, MessagePage, PaymentPage } from "../views/payments";
 import { render } from "../views/render";
 import { deps } from "./shared";
+import { addSubscriptionPages } from "./subscription-pages";
 import { presentAdmin, presentEvent, presentLineItem, presentPayment, presentProduct, presentRefund, presentRoleChange } from "../services/present";
 import { AdminProductPage, AdminProductsPage } from "../views/admin-catalogue";
 
@@ -307,3 +308,6 @@ pageRoutes.get("/admin/products/:id", async (c) => {
   if (!found) return notFoundPage(c, "product");
   return render(c, <AdminProductPage user={c.var.user!} product={presentProduct(found.product, found.prices)} />);
 });
+
+// The subscriber's portal and the administrators' subscription pages (src/routes/subscription-pages.tsx).
+addSubscriptionPages(pageRoutes);

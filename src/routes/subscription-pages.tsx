@@ -1,5 +1,4 @@
 /** @jsxImportSource hono/jsx */
-import { Hono } from "hono";
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "../domain/subscription-state";
 import { AppError } from "../domain/errors";
 import { isAdmin, loadSession } from "../middleware/session";
@@ -9,7 +8,8 @@ import { CURSOR_PATTERN, cursorOf, parseCursor, presentDetail, subscriptionPage,
 import type { AppEnv } from "../types";
 import { render } from "../views/render";
 import { AdminSubscriptionPage, AdminSubscriptionsPage, SubscriptionPage, SubscriptionsPage, type CardHint } from "../views/subscriptions";
-import { adminOnly, notFoundPage, pageHeaders, signedIn } from "./pages";
+import { notFoundPage, pageHeaders, signedIn } from "./pages";
+import type { Hono as HonoRouter } from "hono";
 import { deps } from "./shared";
 
 // The subscription pages: the subscriber's portal and the administrators' list and detail.
@@ -25,13 +25,15 @@ const notFoundAsPage = async <T,>(work: Promise<T>): Promise<T | undefined> => {
   }
 };
 
-export const subscriptionPageRoutes = new Hono<AppEnv>();
-
-for (const path of ["/subscriptions", "/subscriptions/:id", "/admin/subscriptions", "/admin/subscriptions/:id"]) {
+/**
+ * Registers the subscription pages on the pages' router (src/routes/pages.tsx calls this once it is built, so the
+ * helpers it shares are defined by then).
+ */
+export function addSubscriptionPages(subscriptionPageRoutes: HonoRouter<AppEnv>) {
+// The admin pages are under /admin/*, which the pages' router already signs in and limits to administrators.
+for (const path of ["/subscriptions", "/subscriptions/:id"]) {
   subscriptionPageRoutes.use(path, loadSession(), pageHeaders(), signedIn());
 }
-subscriptionPageRoutes.use("/admin/subscriptions", adminOnly());
-subscriptionPageRoutes.use("/admin/subscriptions/:id", adminOnly());
 
 subscriptionPageRoutes.get("/subscriptions", async (c) => {
   const user = c.var.user!;
@@ -79,3 +81,4 @@ subscriptionPageRoutes.get("/admin/subscriptions/:id", async (c) => {
   if (!detail) return notFoundPage(c, "subscription");
   return render(c, <AdminSubscriptionPage user={c.var.user!} sub={presentDetail(detail, { admin: true })} />);
 });
+}

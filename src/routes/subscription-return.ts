@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { AppError } from "../domain/errors";
 import { SUBSCRIPTION_ID_PATTERN } from "../domain/subscription-ids";
-import { queryWith } from "../lib/validate";
+import { query } from "../lib/validate";
+import { describe } from "../openapi/describe";
 import { addressLimit, enforceLimits } from "../middleware/rate-limit";
 import { confirmCard } from "../services/subscribe";
 import type { AppEnv } from "../types";
@@ -21,11 +22,30 @@ const ReturnQuery = z.object({
   error_msg: z.string().max(500).optional(),
 });
 
-export const subscriptionReturnRoutes = new Hono<AppEnv>().get("/return", async (c) => {
-  const q = queryWith(c, ReturnQuery);
+export const subscriptionReturnRoutes = new Hono<AppEnv>().get(
+  "/return",
+  describe({
+    operationId: "subscriptionCardReturn",
+    summary: "Where the billing-key window sends a mobile buyer back",
+    description:
+      "The card registration's `m_redirect_url`. A signed-in subscriber's card is confirmed with Iamport (as " +
+      "`POST …/card/confirm` does); then the browser goes to the subscription's page with `card=registered` or " +
+      "`card=failed` (and the error's code). Signed out, to the login page first.",
+    tags: ["Subscriptions"],
+    rateLimited: true,
+    responses: {
+      303: {
+        description: "To the subscription's page.",
+        headers: { Location: { description: "/subscriptions/{id}?card=registered|failed[&code=…&message=…]", schema: { type: "string" }, required: true } },
+      },
+    },
+  }),
+  query(ReturnQuery),
+  async (c) => {
+  const q = c.req.valid("query");
   const target = new URL(`/subscriptions/${q.subscription}`, c.req.url);
   const user = c.var.user;
-  if (!user) return c.redirect(`/login?next=${encodeURIComponent(target.pathname)}`, 302);
+  if (!user) return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname + new URL(c.req.url).search)}`, 303);
   const failed = q.imp_success === "false" || q.success === "false";
   const ref = q.customer_uid ? { customerUid: q.customer_uid } : q.merchant_uid ? { registrationUid: q.merchant_uid } : null;
   if (failed || !ref) {
@@ -43,4 +63,5 @@ export const subscriptionReturnRoutes = new Hono<AppEnv>().get("/return", async 
     target.searchParams.set("code", e.code);
   }
   return c.redirect(target.pathname + target.search, 303);
-});
+  },
+);
