@@ -35,9 +35,6 @@ const ConfigSchema = z.object({
   // The test clock (src/test-clock): "true" makes deps.now() the real time plus a persisted offset that
   // POST /__test-clock/advance moves. Outside production only: the production bundle has no test clock at all.
   TEST_CLOCK: flag.prefault("false"),
-}).refine((c) => !(c.APP_ENV === "production" && c.TEST_CLOCK), {
-  path: ["TEST_CLOCK"],
-  message: "the test clock does not exist in production",
   // Subscriptions. The billing channel ("{pg}.{MID}", e.g. html5_inicis.INIBillTst locally): where IMP.request_pay
   // with a customer_uid registers a card. Without it, subscribing answers config_error.
   IAMPORT_BILLING_PG: z.string().min(1).optional(),
@@ -52,6 +49,9 @@ const ConfigSchema = z.object({
   DUNNING_FINAL_STATUS: z.enum(["unpaid", "canceled"]).default("unpaid"),
   // Due subscriptions one cron run enqueues at most (claimed a hundred at a time); the next run takes the rest.
   RENEWAL_SWEEP_LIMIT: positiveInt.default(5000),
+}).refine((c) => !(c.APP_ENV === "production" && c.TEST_CLOCK), {
+  path: ["TEST_CLOCK"],
+  message: "the test clock does not exist in production",
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
