@@ -84,7 +84,9 @@ if (assetBytes > ASSET_LIMIT) {
 
 const raw = Buffer.byteLength(code);
 const gzipped = gzipSync(code).length;
-const LIMIT = 150 * 1024;
+// 150 KiB until subscriptions (issue 12) landed: main was 137.6 KiB gzipped, and subscriptions add about 18 KiB
+// (their services, pages, OpenAPI schemas and some 100 messages per language; esbuild writes Korean as \u escapes).
+const LIMIT = 160 * 1024;
 console.log(`production bundle: ${(raw / 1024).toFixed(1)} KiB raw, ${(gzipped / 1024).toFixed(1)} KiB gzipped (${files.join(", ")})`);
 if (gzipped > LIMIT) {
   console.error(`The production bundle is over ${LIMIT / 1024} KiB gzipped.`);
