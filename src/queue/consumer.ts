@@ -3,7 +3,7 @@ import { IamportError, IamportRefusalError, isRetryable } from "../iamport";
 import type { Deps } from "../services/deps";
 import { renewSubscription } from "../services/renew-subscription";
 import { validatePayment } from "../services/validate-payment";
-import { isRenewalMessage, RenewalMessageSchema, ValidationMessageSchema, type ValidationMessage } from "./messages";
+import { isRenewalMessage, RenewalMessageSchema, ValidationMessageSchema, type ValidationMessage } from "../domain/messages";
 
 /** Growing delay between attempts: 5 s, 10 s, 20 s … capped at 5 minutes. */
 export const retryDelaySeconds = (attempts: number) => Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));

@@ -4,7 +4,7 @@ import type { Env } from "../env";
 import { createIamportClient, createTokenCache, type CallInfo, type IamportClient } from "../iamport";
 import { randomBytes } from "../lib/crypto";
 import type { Usage } from "../lib/metrics";
-import { queueFrom, type RenewalMessage, type RenewalQueue, type ValidationQueue } from "../queue/messages";
+import { queueFrom, type RenewalMessage, type RenewalQueue, type ValidationQueue } from "../domain/messages";
 import { watchFrom, type StatusWatch } from "../watch/channel";
 
 /** What every use case receives: passed in explicitly, so tests can swap the clock, randomness or gateway. */

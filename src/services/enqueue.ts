@@ -1,4 +1,4 @@
-import type { ValidationMessage } from "../queue/messages";
+import type { ValidationMessage } from "../domain/messages";
 import type { Deps } from "./deps";
 
 /**

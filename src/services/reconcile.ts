@@ -10,7 +10,7 @@ import { dueOwedRefunds, updateOwedRefunds } from "../db/owed-refunds";
 import { purgeIdempotencyKeys, purgeSessions, purgeWebhookDeliveries } from "../db/retention";
 import { holdsMoney } from "../domain/payment-state";
 import { nextOwedRefundCheckAt, nextRecheckAt } from "../domain/recheck";
-import type { ValidationMessage } from "../queue/messages";
+import type { ValidationMessage } from "../domain/messages";
 import type { Deps } from "./deps";
 
 const HOUR = 3_600_000;

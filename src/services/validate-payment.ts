@@ -5,7 +5,7 @@ import type { EventSource, PaymentStatus } from "../domain/payment-state";
 import { nextRecheckAt } from "../domain/recheck";
 import { decide, type Decision, type IamportFacts, type OrderFacts } from "../domain/verification";
 import { IamportNotFoundError, type IamportPayment } from "../iamport";
-import type { ValidationMessage } from "../queue/messages";
+import type { ValidationMessage } from "../domain/messages";
 import type { Deps } from "./deps";
 import { matchCancellations, recordCancellations, refundAtIamport, syncCancellations } from "./iamport-cancels";
 import { failRefund, pendingRefundsOf, refundsOf } from "../db/refunds";

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
 import { consumeValidationBatch } from "../../src/queue/consumer";
-import type { ValidationMessage } from "../../src/queue/messages";
+import type { ValidationMessage } from "../../src/domain/messages";
 import type { Deps } from "../../src/services/deps";
 
 export const QUEUE = "pocketpay-payment-validation";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import type { UserRow } from "../../src/db/schema";
 import { depsFor, type Deps } from "../../src/services/deps";
-import type { RenewalMessage, ValidationMessage } from "../../src/queue/messages";
+import type { RenewalMessage, ValidationMessage } from "../../src/domain/messages";
 import { confirmCard, startSubscription } from "../../src/services/subscribe";
 import { renewSubscription } from "../../src/services/renew-subscription";
 import { makeProduct } from "./catalogue";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { IamportRefusalError, type CallInfo } from "../../src/iamport";
-import type { ValidationMessage, ValidationQueue } from "../../src/queue/messages";
+import type { ValidationMessage, ValidationQueue } from "../../src/domain/messages";
 import { depsFor, observeIamportCalls } from "../../src/services/deps";
 import { reconcile } from "../../src/services/reconcile";
 import { call, signUp } from "../helpers/http";

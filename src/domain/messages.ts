@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { EVENT_SOURCES } from "../domain/payment-state";
+import { EVENT_SOURCES } from "./payment-state";
 
 /**
  * "Look this payment up at Iamport and settle the order." Every hint (browser, webhook, reconciler) becomes one
