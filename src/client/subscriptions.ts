@@ -2,25 +2,13 @@ import { api, errorOf, type ApiResult } from "./api";
 import { qs, qsa, say } from "./dom";
 import { errorText, t } from "./i18n";
 import { loadSdk, payMode, type PayResponse } from "./iamport";
+import type { CardRegistration } from "../domain/card-registration";
 
 // Subscriptions in the browser: subscribe to a plan and register its card in Iamport's billing-key window
 // (IMP.request_pay with a customer_uid on the billing channel: nothing is approved), change the card, cancel or
 // keep the subscription; and the administrators' retry now / cancel now. The window's answer is only a hint: the
 // server confirms the card with Iamport before using it.
 
-/** What the API answers in `registration` (POST /api/subscriptions, POST /api/subscriptions/:id/card). */
-interface Registration {
-  imp_code: string;
-  pg: string;
-  pay_method: "card";
-  merchant_uid: string;
-  customer_uid: string;
-  name: string;
-  amount: number;
-  buyer_email: string;
-  buyer_name: string;
-  m_redirect_url: string;
-}
 
 const live = () => qs("[data-live]");
 const formError = () => qs("[data-form-error]");
@@ -37,7 +25,7 @@ function showError(res: ApiResult) {
 }
 
 /** Opens the billing-key window; the popup's callback (or, in redirect mode, m_redirect_url) carries the result. */
-async function registerCard(subscriptionId: string, reg: Registration, sdkUrl: string) {
+async function registerCard(subscriptionId: string, reg: CardRegistration, sdkUrl: string) {
   say(live(), t(payMode() === "redirect" ? "client.sub.opening" : "client.sub.inWindow"));
   let imp;
   try {
@@ -83,7 +71,7 @@ function setUpPlans() {
     button.addEventListener("click", async () => {
       busy(buttons, true);
       say(live(), t("client.sub.working"));
-      const res = await api<{ subscription: { id: string }; registration: Registration }>("POST", "/api/subscriptions", { price_id: button.getAttribute("data-subscribe") });
+      const res = await api<{ subscription: { id: string }; registration: CardRegistration }>("POST", "/api/subscriptions", { price_id: button.getAttribute("data-subscribe") });
       if (res.status === 201 && res.body) {
         await registerCard(res.body.subscription.id, res.body.registration, section.getAttribute("data-sdk-url")!);
         busy(buttons, false);
@@ -116,7 +104,7 @@ function setUpSubscription() {
       busy(buttons, false);
     });
   act("[data-change-card]", async () => {
-    const res = await api<{ registration: Registration }>("POST", `${apiPath(id)}/card`, {});
+    const res = await api<{ registration: CardRegistration }>("POST", `${apiPath(id)}/card`, {});
     if (res.status === 201 && res.body) await registerCard(id, res.body.registration, page.getAttribute("data-sdk-url")!);
     else showError(res);
   });

@@ -17,6 +17,7 @@ import {
 import { DAY_MS } from "../domain/billing-dates";
 import { AppError, badRequest, concurrentChange, conflict, notFound, serviceMisconfigured } from "../domain/errors";
 import { newCustomerUid, newRegistrationUid, newSubscriptionId } from "../domain/subscription-ids";
+import type { CardRegistration } from "../domain/card-registration";
 import { owesMoney, type SubscriptionEventKind, type SubscriptionStatus } from "../domain/subscription-state";
 import { IamportNotFoundError, IamportRefusalError } from "../iamport";
 import { deleteRetiredKeys } from "./billing-keys";
@@ -24,21 +25,6 @@ import type { Deps } from "./deps";
 import { gatewayFailure } from "./gateway-errors";
 import { invoiceName } from "./renew-subscription";
 import { expectedOf } from "./settle-attempt";
-
-/** What the browser passes to IMP.init / IMP.request_pay to register a card (nothing is approved). */
-export interface CardRegistration {
-  imp_code: string;
-  pg: string;
-  pay_method: "card";
-  merchant_uid: string;
-  customer_uid: string;
-  name: string;
-  /** Shown in the window only: the plan's price. The billing channel approves nothing at registration. */
-  amount: number;
-  buyer_email: string;
-  buyer_name: string;
-  m_redirect_url: string;
-}
 
 const priceField = (code: "not_in_catalogue" | "not_on_sale" | "not_recurring", message: string) =>
   badRequest("price_unavailable", `price_id: ${message}`, { fields: [{ field: "price_id", code, message }] });
