@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { RUNNER_HEARTBEAT } from "./test/heartbeat.ts";
 import { openapiTools } from "./test/node/openapi-tools.ts";
 
 // The sandbox runs as an auxiliary Worker, which takes built JavaScript: build it from sandbox/ first.
@@ -97,7 +98,8 @@ export default defineConfig(async () => {
       testTimeout: 30_000,
       // One JSON line per request is useful in wrangler dev and noise in test output.
       // VERBOSE_LOGS=1 shows them when debugging.
-      onConsoleLog: (log: string) => !!process.env.VERBOSE_LOGS || !log.includes('"level":"info"'),
+      // The runner's heartbeat (test/setup.ts) is never shown.
+      onConsoleLog: (log: string) => !log.includes(RUNNER_HEARTBEAT) && (!!process.env.VERBOSE_LOGS || !log.includes('"level":"info"')),
       hookTimeout: 30_000,
     },
   };
