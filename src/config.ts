@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { GatewayName } from "./gateway/types";
 
 const commaList = z
   .string()
@@ -10,6 +11,9 @@ const commaList = z
       .filter((x) => x.length > 0),
   );
 
+/** The gateways a deployment can choose (GATEWAY); each has an adapter in src/gateway. */
+export const GATEWAYS = ["iamport-v1"] as const satisfies readonly GatewayName[];
+
 const positiveInt = z.coerce.number().int().positive();
 
 // Unknown settings are ignored (z.object strips them): ADMIN_EMAILS, which older deployments set, no longer means
@@ -19,6 +23,8 @@ const flag = z.enum(["true", "false"], { error: 'must be "true" or "false"' }).t
 
 const ConfigSchema = z.object({
   APP_ENV: z.enum(["local", "test", "production"]).default("local"),
+  // Which payment gateway the services talk to (src/gateway). Only Iamport V1 for now.
+  GATEWAY: z.enum(GATEWAYS, { error: `must be one of: ${GATEWAYS.map((g) => `"${g}"`).join(", ")}` }).default("iamport-v1"),
   IAMPORT_BASE_URL: z.url(),
   IAMPORT_SDK_URL: z.string().min(1),
   IAMPORT_IMP_CODE: z.string().regex(/^imp\d+$/, "must look like imp12345678"),

@@ -1,6 +1,6 @@
-import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { owedRefunds } from "./schema";
+import { owedRefunds, payments } from "./schema";
 
 /**
  * Records that we owe the buyer what Iamport holds of `impUid`, before the cancel is sent. A second decision about
@@ -37,11 +37,15 @@ export const resolveOwedRefund = (db: Db, impUid: string, now: number) =>
     .where(and(eq(owedRefunds.impUid, impUid), isNull(owedRefunds.resolvedAt)))
     .run();
 
-/** Open debts whose next comparison with Iamport is due (by the partial index on next_check_at). */
+/**
+ * Open debts whose next comparison with Iamport is due (by the partial index on next_check_at), with their order's
+ * merchant_uid (a gateway may look payments up by it).
+ */
 export const dueOwedRefunds = (db: Db, now: number, limit: number) =>
   db
-    .select()
+    .select({ ...getTableColumns(owedRefunds), merchantUid: payments.merchantUid })
     .from(owedRefunds)
+    .innerJoin(payments, eq(payments.id, owedRefunds.paymentId))
     .where(and(isNull(owedRefunds.resolvedAt), lte(owedRefunds.nextCheckAt, now)))
     .orderBy(asc(owedRefunds.nextCheckAt))
     .limit(limit)

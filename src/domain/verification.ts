@@ -1,7 +1,8 @@
 import type { PaymentStatus } from "./payment-state";
 
-// What Iamport says about a payment (the only truth we act on) against the order row the server wrote.
-// Pure: the validation service does the I/O and applies the decision with a compare-and-set.
+// What the payment gateway says about a payment (the only truth we act on) against the order row the server wrote.
+// Pure: the validation service does the I/O and applies the decision with a compare-and-set. The gateway's
+// payment record (src/gateway/types.ts GatewayPayment) is itself a GatewayFacts: same names, same meanings.
 
 export interface OrderFacts {
   merchantUid: string;
@@ -14,12 +15,16 @@ export interface OrderFacts {
   wasPaid: boolean;
 }
 
-export interface IamportFacts {
-  impUid: string;
+/** A payment's status at the gateway, in V1's terms (src/gateway/types.ts GatewayPaymentStatus). */
+export type GatewayStatus = "ready" | "paid" | "cancelled" | "failed";
+
+export interface GatewayFacts {
+  /** The gateway's id of the attempt (stored as the payment's imp_uid). */
+  gatewayId: string;
   merchantUid: string;
-  status: string;
+  status: GatewayStatus;
   amount: number;
-  cancelAmount: number;
+  cancelledAmount: number;
   currency: string;
   payMethod: string | null;
   failReason: string | null;
@@ -40,7 +45,7 @@ export type Decision =
   /** Cancelled at Iamport (console or API): follow its cancel_amount. */
   | { kind: "sync_cancel"; to: PaymentStatus; cancelledAmount: number };
 
-export function mismatchReason(order: OrderFacts, truth: IamportFacts, acceptTestPayments: boolean): string | null {
+export function mismatchReason(order: OrderFacts, truth: GatewayFacts, acceptTestPayments: boolean): string | null {
   if (truth.merchantUid !== order.merchantUid) return `merchant_uid mismatch: Iamport has ${truth.merchantUid}`;
   if (truth.currency !== order.currency) return `currency mismatch: ordered ${order.currency}, paid ${truth.currency}`;
   if (truth.amount !== order.amount) return `amount mismatch: ordered ${order.amount}, paid ${truth.amount}`;
@@ -48,8 +53,8 @@ export function mismatchReason(order: OrderFacts, truth: IamportFacts, acceptTes
   return null;
 }
 
-export function decide(order: OrderFacts, truth: IamportFacts, acceptTestPayments: boolean): Decision {
-  const refundable = Math.max(0, truth.amount - truth.cancelAmount);
+export function decide(order: OrderFacts, truth: GatewayFacts, acceptTestPayments: boolean): Decision {
+  const refundable = Math.max(0, truth.amount - truth.cancelledAmount);
   if (truth.status === "paid" || truth.status === "cancelled") {
     const mismatch = mismatchReason(order, truth, acceptTestPayments);
     if (order.status === "ready" || order.status === "failed") {
@@ -63,9 +68,9 @@ export function decide(order: OrderFacts, truth: IamportFacts, acceptTestPayment
         ? { kind: "refund", reason: order.status === "rejected" ? "refund of a rejected payment" : "paid after the order was cancelled", refund: refundable }
         : { kind: "none", reason: `already ${order.status}` };
     }
-    if (!mismatch && truth.cancelAmount > order.cancelledAmount) {
-      const to: PaymentStatus = truth.cancelAmount >= order.amount ? "cancelled" : "partially_cancelled";
-      return { kind: "sync_cancel", to, cancelledAmount: truth.cancelAmount };
+    if (!mismatch && truth.cancelledAmount > order.cancelledAmount) {
+      const to: PaymentStatus = truth.cancelledAmount >= order.amount ? "cancelled" : "partially_cancelled";
+      return { kind: "sync_cancel", to, cancelledAmount: truth.cancelledAmount };
     }
     return { kind: "none", reason: `already ${order.status}` };
   }

@@ -1,5 +1,5 @@
 import { markProcessed } from "../db/inbox";
-import { IamportError, IamportRefusalError, isRetryable } from "../iamport";
+import { GatewayError, GatewayRefusalError, isRetryable } from "../gateway/errors";
 import type { Deps } from "../services/deps";
 import { renewSubscription } from "../services/renew-subscription";
 import { validatePayment } from "../services/validate-payment";
@@ -11,9 +11,9 @@ export const retryDelaySeconds = (attempts: number) => Math.min(300, 5 * 2 ** Ma
 const log = (fields: Record<string, unknown>) => console.log(JSON.stringify(fields));
 
 /**
- * Validates each message. Iamport transport failures, Iamport's temporary refusals (a lookup refused on HTTP 200,
- * code -1 on a write, a 401 that survived a fresh token) and our own transient failures retry with a growing
- * delay (after max_retries the queue moves the message to the dead-letter queue); Iamport's final refusals and
+ * Validates each message. Gateway transport failures, the gateway's temporary refusals (for Iamport V1: a lookup
+ * refused on HTTP 200, code -1 on a write, a 401 that survived a fresh token) and our own transient failures retry
+ * with a growing delay (after max_retries the queue moves the message to the dead-letter queue); final refusals and
  * poison messages are recorded and acknowledged, since repeating them cannot change the answer.
  */
 export async function consumeValidationBatch(batch: MessageBatch<unknown>, deps: Deps): Promise<void> {
@@ -48,9 +48,9 @@ async function consumeOne(message: Message<unknown>, deps: Deps) {
     if (body.inbox_id) await markProcessed(deps.db, body.inbox_id, deps.now(), outcome.result === "ignored" ? outcome.detail : null);
     message.ack();
   } catch (e) {
-    if (e instanceof IamportError && !isRetryable(e)) {
-      const kind = e instanceof IamportRefusalError ? e.kind : undefined;
-      log({ level: "warn", event: "iamport_refused", kind, imp_uid: body.imp_uid, merchant_uid: body.merchant_uid, error: e.message });
+    if (e instanceof GatewayError && !isRetryable(e)) {
+      const kind = e instanceof GatewayRefusalError ? e.kind : undefined;
+      log({ level: "warn", event: "gateway_refused", kind, imp_uid: body.imp_uid, merchant_uid: body.merchant_uid, error: e.message });
       if (body.inbox_id) await markProcessed(deps.db, body.inbox_id, deps.now(), e.message.slice(0, 500));
       message.ack();
       return;
@@ -85,8 +85,8 @@ async function consumeRenewal(message: Message<unknown>, deps: Deps) {
     log({ level: "info", event: "renewal", attempts: message.attempts, subscription_id: parsed.data.subscription_id, ...outcome });
     message.ack();
   } catch (e) {
-    if (e instanceof IamportError && !isRetryable(e)) {
-      log({ level: "warn", event: "iamport_refused", subscription_id: parsed.data.subscription_id, error: e.message });
+    if (e instanceof GatewayError && !isRetryable(e)) {
+      log({ level: "warn", event: "gateway_refused", subscription_id: parsed.data.subscription_id, error: e.message });
       message.ack();
       return;
     }

@@ -1,5 +1,4 @@
 import { keysToDelete, markKeyDeleted, markPendingKeyDeleted, stalePendingKeys } from "../db/subscriptions";
-import { IamportNotFoundError } from "../iamport";
 import type { Deps } from "./deps";
 
 /**
@@ -13,13 +12,12 @@ export async function deleteRetiredKeys(deps: Deps, subscriptionId: string | nul
   let failed = 0;
   for (const key of keys) {
     try {
-      await deps.iamport.billing.deleteCustomer(key.customerUid, { reason: "replaced or no longer used" });
+      // Resolves for a key that is already gone (deleted in the console, or by an earlier run).
+      await deps.gateway.billing.deleteBillingKey(key.customerUid, "replaced or no longer used");
     } catch (e) {
-      if (!(e instanceof IamportNotFoundError)) {
-        failed++;
-        console.error(JSON.stringify({ level: "warn", event: "billing_key_delete_failed", customer_uid: key.customerUid, error: e instanceof Error ? e.message : String(e) }));
-        continue;
-      }
+      failed++;
+      console.error(JSON.stringify({ level: "warn", event: "billing_key_delete_failed", customer_uid: key.customerUid, error: e instanceof Error ? e.message : String(e) }));
+      continue;
     }
     await markKeyDeleted(deps.db, key.customerUid, deps.now());
     deleted++;
@@ -39,9 +37,9 @@ export async function deleteAbandonedKeys(deps: Deps, limit = 20): Promise<numbe
   let deleted = 0;
   for (const key of keys) {
     try {
-      await deps.iamport.billing.deleteCustomer(key.customerUid, { reason: "card registration never confirmed" });
-    } catch (e) {
-      if (!(e instanceof IamportNotFoundError)) continue;
+      await deps.gateway.billing.deleteBillingKey(key.customerUid, "card registration never confirmed");
+    } catch {
+      continue;
     }
     await markPendingKeyDeleted(deps.db, key.customerUid, deps.now());
     deleted++;

@@ -1,7 +1,8 @@
 import { applyTransition, findPaymentByMerchantUid } from "../db/payments";
 import type { PaymentRow } from "../db/schema";
 import { conflict, notFound } from "../domain/errors";
-import { IamportNotFoundError, type IamportPayment } from "../iamport";
+import { GatewayNotFoundError } from "../gateway/errors";
+import type { GatewayPayment } from "../gateway/types";
 import type { Deps } from "./deps";
 import { enqueueValidation } from "./enqueue";
 import { gatewayFailure } from "./gateway-errors";
@@ -18,14 +19,14 @@ export async function cancelOrder(deps: Deps, a: { userId: string; merchantUid: 
   if (order.status !== "ready") {
     throw conflict("invalid_state", `A ${order.status} payment cannot be cancelled as an unpaid order.`);
   }
-  let atIamport: IamportPayment | undefined;
+  let atGateway: GatewayPayment | undefined;
   try {
-    atIamport = await deps.iamport.findPayment(order.merchantUid, "paid");
+    atGateway = await deps.gateway.getPayment({ merchantUid: order.merchantUid, status: "paid" });
   } catch (e) {
-    if (!(e instanceof IamportNotFoundError)) throw gatewayFailure(e);
+    if (!(e instanceof GatewayNotFoundError)) throw gatewayFailure(e);
   }
-  if (atIamport) {
-    await enqueueValidation(deps, { merchant_uid: order.merchantUid, imp_uid: atIamport.imp_uid, source: "browser" });
+  if (atGateway) {
+    await enqueueValidation(deps, { merchant_uid: order.merchantUid, imp_uid: atGateway.gatewayId, source: "browser" });
     throw conflict("payment_exists", "Iamport holds a payment for this order; it is being verified instead.");
   }
   const applied = await applyTransition(deps.db, {

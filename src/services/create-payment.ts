@@ -111,7 +111,7 @@ async function createPrepared(
   for (let attempt = 0; ; attempt++) {
     const uid = await merchantUid(user.id, deps.now(), deps.randomBytes);
     try {
-      await deps.iamport.prepare({ merchant_uid: uid, amount: order.amount, currency: "KRW" });
+      await deps.gateway.preRegister({ merchantUid: uid, amount: order.amount, currency: "KRW" });
     } catch (e) {
       throw gatewayFailure(e);
     }

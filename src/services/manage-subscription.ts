@@ -12,7 +12,7 @@ import {
 import { AppError, badRequest, concurrentChange, conflict, notFound } from "../domain/errors";
 import { holdsMoney } from "../domain/payment-state";
 import type { SubscriptionEventKind, SubscriptionEventSource, SubscriptionStatus } from "../domain/subscription-state";
-import { IamportNotFoundError, IamportRefusalError } from "../iamport";
+import { GatewayNotFoundError, GatewayRefusalError } from "../gateway/errors";
 import { deleteRetiredKeys } from "./billing-keys";
 import type { Deps } from "./deps";
 import { gatewayFailure } from "./gateway-errors";
@@ -143,9 +143,9 @@ export async function retryNow(deps: Deps, admin: UserRow, id: string): Promise<
   if (!owes || s.attempt > s.settledAttempt) throw notNow(s, "be retried now");
   if (!s.customerUid) throw conflict("invalid_state", "This subscription has no card.", { status: s.status });
   try {
-    await deps.iamport.billing.getCustomer(s.customerUid);
+    await deps.gateway.billing.getBillingKey(s.customerUid);
   } catch (e) {
-    if (e instanceof IamportNotFoundError || (e instanceof IamportRefusalError && !e.retryable)) {
+    if (e instanceof GatewayNotFoundError || (e instanceof GatewayRefusalError && !e.retryable)) {
       throw new AppError(409, "billing_key_deleted", "The card's billing key no longer exists at Iamport: the subscriber must register a card.");
     }
     throw gatewayFailure(e);

@@ -121,13 +121,13 @@ export async function reconcile(deps: Deps): Promise<ReconcileReport> {
   await step("rechecks", async () => {
     const due = await dueRechecks(deps.db, now, RECONCILE_BATCH);
     const checkable = due.filter((p) => holdsMoney(p.status) && p.impUid !== null);
-    // One multi-get for up to a hundred payments; only those Iamport records differently are looked at again.
-    const found = await deps.iamport.getPayments({ imp_uids: checkable.map((p) => p.impUid!) });
-    const truth = new Map(found.map((p) => [p.imp_uid, p]));
+    // One multi-get for up to a hundred payments; only those the gateway records differently are looked at again.
+    const found = await deps.gateway.getPayments(checkable.map((p) => ({ gatewayId: p.impUid!, merchantUid: p.merchantUid })));
+    const truth = new Map(found.map((p) => [p.gatewayId, p]));
     const missing = checkable.filter((p) => !truth.has(p.impUid!));
     const changed = checkable.filter((p) => {
       const t = truth.get(p.impUid!);
-      return t !== undefined && (t.cancel_amount !== p.cancelledAmount || t.status !== "paid" || t.merchant_uid !== p.merchantUid);
+      return t !== undefined && (t.cancelledAmount !== p.cancelledAmount || t.status !== "paid" || t.merchantUid !== p.merchantUid);
     });
     report.rechecked_payments = checkable.length;
     report.recheck_changed = changed.length;
@@ -152,23 +152,25 @@ export async function reconcile(deps: Deps): Promise<ReconcileReport> {
   await step("owed_refunds", async () => {
     const due = await dueOwedRefunds(deps.db, now, RECONCILE_BATCH);
     if (due.length === 0) return;
-    const found = new Map((await deps.iamport.getPayments({ imp_uids: due.map((r) => r.impUid) })).map((p) => [p.imp_uid, p]));
+    const found = new Map(
+      (await deps.gateway.getPayments(due.map((r) => ({ gatewayId: r.impUid, merchantUid: r.merchantUid })))).map((p) => [p.gatewayId, p]),
+    );
     const stillHeld = due.filter((r) => {
       const t = found.get(r.impUid);
-      return t !== undefined && t.amount - t.cancel_amount > 0;
+      return t !== undefined && t.amount - t.cancelledAmount > 0;
     });
     report.owed_refunds = due.length;
     report.owed_refunds_retried = stillHeld.length;
     // Each is validated again from scratch: the decision (and the refund) is the validation's, not ours.
     const sent = new Set(
       (
-        await send(stillHeld.map((r) => ({ merchant_uid: found.get(r.impUid)!.merchant_uid, imp_uid: r.impUid, source: "reconciler" as const })))
+        await send(stillHeld.map((r) => ({ merchant_uid: found.get(r.impUid)!.merchantUid, imp_uid: r.impUid, source: "reconciler" as const })))
       ).map((m) => m.imp_uid),
     );
     const overdue: string[] = [];
     const outcomes = due.flatMap((r): Array<{ impUid: string; resolvedAt: number | null; nextCheckAt: number }> => {
       const t = found.get(r.impUid);
-      if (t !== undefined && t.amount - t.cancel_amount <= 0) return [{ impUid: r.impUid, resolvedAt: now, nextCheckAt: r.nextCheckAt }];
+      if (t !== undefined && t.amount - t.cancelledAmount <= 0) return [{ impUid: r.impUid, resolvedAt: now, nextCheckAt: r.nextCheckAt }];
       // Unsent: keep its due time, so the next run takes it again.
       if (t !== undefined && !sent.has(r.impUid)) return [];
       const next = nextOwedRefundCheckAt(r.createdAt, now);

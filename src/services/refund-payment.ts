@@ -4,11 +4,12 @@ import { failRefund, findRefund, findRefundByKey, refundsOf, reserveRefund } fro
 import type { PaymentRow, RefundRow, UserRow } from "../db/schema";
 import { AppError, concurrentChange, conflict, gatewayUnavailable, notFound } from "../domain/errors";
 import { holdsMoney } from "../domain/payment-state";
-import { IamportError, IamportRefusalError, IamportTransportError, type IamportPayment } from "../iamport";
+import { GatewayError, GatewayRefusalError, GatewayTransportError } from "../gateway/errors";
+import type { GatewayPayment } from "../gateway/types";
 import { presentPayment, presentRefund } from "./present";
 import type { Deps } from "./deps";
 import { gatewayFailure } from "./gateway-errors";
-import { matchCancellations, recordCancellations } from "./iamport-cancels";
+import { matchCancellations, recordCancellations } from "./gateway-cancels";
 import { runIdempotently, type StoredResponse } from "./idempotency";
 
 export interface RefundInput {
@@ -69,17 +70,18 @@ async function runRefund(
     if (!refund) throw await whyNotReserved(deps, payment.merchantUid, input.amount);
   }
 
-  let truth: IamportPayment;
+  let truth: GatewayPayment;
   try {
-    truth = await deps.iamport.cancelPayment({
-      imp_uid: payment.impUid!,
+    truth = await deps.gateway.cancel({
+      gatewayId: payment.impUid!,
+      merchantUid: payment.merchantUid,
       amount: refund.amount,
-      checksum: refund.checksum!,
+      remainingBalance: refund.checksum!,
       reason: refund.reason,
     });
   } catch (e) {
-    if (e instanceof IamportRefusalError) return handleRefusal(deps, payment, refund, e);
-    if (e instanceof IamportTransportError) {
+    if (e instanceof GatewayRefusalError) return handleRefusal(deps, payment, refund, e);
+    if (e instanceof GatewayTransportError) {
       // Outcome unknown: keep the reservation and the pending row; never guess.
       throw gatewayUnavailable("The payment gateway did not answer. The refund is pending; retry with the same Idempotency-Key.");
     }
@@ -93,30 +95,31 @@ async function runRefund(
  * Iamport said no. That can mean the refund already happened (a retry of one whose answer was lost, or a cancel
  * made meanwhile in the console for the same amount), so its record is read before the reservation is released.
  */
-async function handleRefusal(deps: Deps, payment: PaymentRow, refund: RefundRow, refusal: IamportRefusalError): Promise<StoredResponse> {
-  let truth: IamportPayment;
+async function handleRefusal(deps: Deps, payment: PaymentRow, refund: RefundRow, refusal: GatewayRefusalError): Promise<StoredResponse> {
+  let truth: GatewayPayment;
   try {
-    truth = await deps.iamport.getPayment(payment.impUid!);
+    truth = await deps.gateway.getPayment({ gatewayId: payment.impUid!, merchantUid: payment.merchantUid });
   } catch (e) {
     // Whether the cancel happened is unknown until Iamport answers: the refund stays pending (reserved) and the
     // reconciler, or a retry with the same Idempotency-Key, settles it.
-    if (e instanceof IamportError) {
+    if (e instanceof GatewayError) {
       throw gatewayUnavailable("The payment gateway did not confirm the refund. It is pending; retry with the same Idempotency-Key.");
     }
     throw e;
   }
   // Only a cancellation of exactly this refund's amount that we have not recorded can be this refund.
   const rows = await refundsOf(deps.db, payment.id);
-  const ours = matchCancellations(truth.cancel_history, rows).some((m) => m.pending?.id === refund.id);
+  const ours = matchCancellations(truth.cancels, rows).some((m) => m.pending?.id === refund.id);
   if (ours) {
     await recordUntilSettled(deps, payment.merchantUid, truth);
     const after = (await findRefund(deps.db, refund.id))!;
     if (after.status === "succeeded") return respond(deps, after);
   }
   // It did not happen: release the reservation first, then record whatever others cancelled meanwhile.
-  await failRefund(deps.db, refund, `Iamport refused: ${refusal.iamportMessage ?? refusal.code}`, deps.now());
+  // Stored reasons are read back by src/i18n/reasons.ts: the wording stays as it was.
+  await failRefund(deps.db, refund, `Iamport refused: ${refusal.gatewayMessage ?? refusal.code}`, deps.now());
   await recordUntilSettled(deps, payment.merchantUid, truth);
-  const balance = truth.amount - truth.cancel_amount;
+  const balance = truth.amount - truth.cancelledAmount;
   if (balance !== refund.checksum) {
     throw conflict("balance_changed", "The payment's refundable balance changed at Iamport. Review it and try again.", {
       refundable_amount: balance,
@@ -127,7 +130,7 @@ async function handleRefusal(deps: Deps, payment: PaymentRow, refund: RefundRow,
 }
 
 /** Records Iamport's cancel history; a concurrent writer (a webhook's sync) only means reading again. */
-async function recordUntilSettled(deps: Deps, merchantUid: string, truth: IamportPayment) {
+async function recordUntilSettled(deps: Deps, merchantUid: string, truth: GatewayPayment) {
   for (let i = 0; i < 5; i++) {
     const payment = (await findPaymentByMerchantUid(deps.db, merchantUid))!;
     if ((await recordCancellations(deps, payment, truth, "admin")) !== "lost_race") return;

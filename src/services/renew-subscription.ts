@@ -13,7 +13,8 @@ import {
 import { paidPeriod } from "../domain/billing-dates";
 import { orderName } from "../domain/catalogue";
 import { renewalMerchantUid } from "../domain/subscription-ids";
-import { IamportNotFoundError, IamportRefusalError, type IamportPayment } from "../iamport";
+import { GatewayNotFoundError, GatewayRefusalError } from "../gateway/errors";
+import type { GatewayPayment } from "../gateway/types";
 import type { Deps } from "./deps";
 import { expectedOf, KEY_DELETED_REASON, settleAttempt } from "./settle-attempt";
 import { deleteRetiredKeys } from "./billing-keys";
@@ -166,25 +167,25 @@ async function retry(deps: Deps, state: RenewalState): Promise<RenewalOutcome> {
 /** Charges the attempt whose payment row was just written. Never called twice for one attempt without a lookup. */
 async function charge(deps: Deps, state: RenewalState, merchantUid: string, amount: number, name: string): Promise<RenewalOutcome> {
   const s = state.subscription;
-  let answer: IamportPayment;
+  let answer: GatewayPayment;
   try {
-    answer = await deps.iamport.billing.payAgain({
-      customer_uid: s.customerUid!,
-      merchant_uid: merchantUid,
+    answer = await deps.gateway.billing.charge({
+      billingKey: s.customerUid!,
+      merchantUid,
       amount,
       name,
-      buyer_email: state.user.email,
-      buyer_name: Array.from(state.user.name).slice(0, 16).join(""),
+      currency: "KRW",
+      buyer: { email: state.user.email, name: Array.from(state.user.name).slice(0, 16).join("") },
     });
   } catch (e) {
     const payment = (await findPaymentByMerchantUid(deps.db, merchantUid))!;
-    if (e instanceof IamportRefusalError && (await keyIsGone(deps, s.customerUid!))) return keyDeleted(deps, payment);
+    if (e instanceof GatewayRefusalError && (await keyIsGone(deps, s.customerUid!))) return keyDeleted(deps, payment);
     log({ level: "warn", event: "renewal_outcome_unknown", subscription_id: s.id, merchant_uid: merchantUid, error: e instanceof Error ? e.message : String(e) });
     // A timeout may have charged: ask Iamport now, and charge again only after the lease, once Iamport says no.
     return resolveUnknown(deps, state, payment, { chargeIfMissing: false });
   }
-  // code 0 with status "failed" is a decline; the pipeline records it and settles the subscription either way.
-  const outcome = await validatePayment(deps, { merchant_uid: merchantUid, imp_uid: answer.imp_uid, source: "system" }, answer);
+  // A decline comes back as a "failed" payment; the pipeline records it and settles the subscription either way.
+  const outcome = await validatePayment(deps, { merchant_uid: merchantUid, imp_uid: answer.gatewayId, source: "system" }, answer);
   return { result: "charged", detail: `${answer.status}: ${outcome.result}` };
 }
 
@@ -194,14 +195,14 @@ async function charge(deps: Deps, state: RenewalState, merchantUid: string, amou
  * (the lease has passed, so the first call is over); otherwise the sweep comes back after the lease.
  */
 async function resolveUnknown(deps: Deps, state: RenewalState, payment: PaymentRow, opts: { chargeIfMissing: boolean }): Promise<RenewalOutcome> {
-  let found: IamportPayment | undefined;
+  let found: GatewayPayment | undefined;
   try {
-    found = await deps.iamport.findPayment(payment.merchantUid);
+    found = await deps.gateway.getPayment({ merchantUid: payment.merchantUid });
   } catch (e) {
-    if (!(e instanceof IamportNotFoundError)) throw e;
+    if (!(e instanceof GatewayNotFoundError)) throw e;
   }
   if (found) {
-    const outcome = await validatePayment(deps, { merchant_uid: payment.merchantUid, imp_uid: found.imp_uid, source: "reconciler" }, found);
+    const outcome = await validatePayment(deps, { merchant_uid: payment.merchantUid, imp_uid: found.gatewayId, source: "reconciler" }, found);
     return { result: "settled", detail: `found at Iamport: ${found.status} (${outcome.result})` };
   }
   if (!opts.chargeIfMissing) return { result: "unknown", detail: "Iamport has no record of the attempt yet; the sweep retries after the lease" };
@@ -219,10 +220,10 @@ async function resolveUnknown(deps: Deps, state: RenewalState, payment: PaymentR
 /** Whether Iamport no longer knows the key (deleted, or never confirmed): a refusal that no retry can fix. */
 async function keyIsGone(deps: Deps, customerUid: string): Promise<boolean> {
   try {
-    await deps.iamport.billing.getCustomer(customerUid);
+    await deps.gateway.billing.getBillingKey(customerUid);
     return false;
   } catch (e) {
-    return e instanceof IamportNotFoundError || (e instanceof IamportRefusalError && !e.retryable);
+    return e instanceof GatewayNotFoundError || (e instanceof GatewayRefusalError && !e.retryable);
   }
 }
 

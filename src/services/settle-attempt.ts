@@ -11,9 +11,9 @@ import {
 import { runBatch } from "../db/batch";
 import { dunningEndsAt, isHardDecline, nextRetryAt } from "../domain/dunning";
 import type { SubscriptionEventSource, SubscriptionStatus } from "../domain/subscription-state";
-import type { IamportFacts } from "../domain/verification";
+import type { GatewayFacts } from "../domain/verification";
 import type { Deps } from "./deps";
-import { recordCancellations, refundAtIamport } from "./iamport-cancels";
+import { recordCancellations, refundAtGateway } from "./gateway-cancels";
 import { findPaymentByMerchantUid } from "../db/payments";
 
 /** The fail_reason pocketpay records when Iamport no longer knows the key a renewal was charged with. */
@@ -46,7 +46,7 @@ export async function settleAttempt(
   deps: Deps,
   payment: PaymentRow,
   source: SubscriptionEventSource,
-  facts?: IamportFacts,
+  facts?: GatewayFacts,
 ): Promise<SettleResult> {
   if (payment.invoiceId === null || payment.attempt === null) return "not_current";
   const paid = payment.paidAt !== null;
@@ -62,11 +62,11 @@ export async function settleAttempt(
     const payInvoice = invoiceStatusStatement(deps.db, invoice.id, ["open", "uncollectible"], { status: "paid", paidPaymentId: payment.id, paidAt: payment.paidAt! }, now);
     if (invoice.status === "void" && facts && payment.status === "paid") {
       // Charged after the subscription was canceled (a retry in flight while an admin canceled): nothing is owed.
-      const refundable = facts.amount - facts.cancelAmount;
+      const refundable = facts.amount - facts.cancelledAmount;
       if (refundable > 0) {
-        await refundAtIamport(deps, payment, facts, refundable, "subscription canceled before this charge landed", "system");
+        await refundAtGateway(deps, payment, facts, refundable, "subscription canceled before this charge landed", "system");
         // Recorded on the payment now (its status and cancelled amount), not at the next re-check.
-        const [fresh, row] = await Promise.all([deps.iamport.getPayment(facts.impUid), findPaymentByMerchantUid(deps.db, payment.merchantUid)]);
+        const [fresh, row] = await Promise.all([deps.gateway.getPayment({ gatewayId: facts.gatewayId, merchantUid: facts.merchantUid }), findPaymentByMerchantUid(deps.db, payment.merchantUid)]);
         if (row) await recordCancellations(deps, row, fresh, "system");
       }
       return "not_current";

@@ -19,7 +19,7 @@ import { AppError, badRequest, concurrentChange, conflict, notFound, serviceMisc
 import { newCustomerUid, newRegistrationUid, newSubscriptionId } from "../domain/subscription-ids";
 import type { CardRegistration } from "../domain/card-registration";
 import { owesMoney, type SubscriptionEventKind, type SubscriptionStatus } from "../domain/subscription-state";
-import { IamportNotFoundError, IamportRefusalError } from "../iamport";
+import { GatewayNotFoundError, GatewayRefusalError } from "../gateway/errors";
 import { deleteRetiredKeys } from "./billing-keys";
 import type { Deps } from "./deps";
 import { gatewayFailure } from "./gateway-errors";
@@ -129,14 +129,14 @@ export async function confirmCard(deps: Deps, user: UserRow, subscriptionId: str
 
   let customer;
   try {
-    customer = await deps.iamport.billing.getCustomer(key.customerUid);
+    customer = await deps.gateway.billing.getBillingKey(key.customerUid);
   } catch (e) {
-    if (e instanceof IamportNotFoundError || (e instanceof IamportRefusalError && !e.retryable)) {
+    if (e instanceof GatewayNotFoundError || (e instanceof GatewayRefusalError && !e.retryable)) {
       throw new AppError(409, "card_not_registered", "Iamport has no card registered under this registration; the window was closed or the card was refused.");
     }
     throw gatewayFailure(e);
   }
-  const card = { cardName: customer.card_name ?? null, cardNumber: customer.card_number ?? null };
+  const card = { cardName: customer.cardName, cardNumber: customer.cardNumberMasked };
 
   for (let round = 0; round < 3; round++) {
     const s = await ownSubscription(deps, user, subscriptionId);

@@ -3,11 +3,12 @@ import { applyTransition, findHintedOrders, findPaymentByImpUid, findPaymentByMe
 import type { PaymentRow } from "../db/schema";
 import type { EventSource, PaymentStatus } from "../domain/payment-state";
 import { nextRecheckAt } from "../domain/recheck";
-import { decide, type Decision, type IamportFacts, type OrderFacts } from "../domain/verification";
-import { IamportNotFoundError, type IamportPayment } from "../iamport";
+import { decide, type Decision, type GatewayFacts, type OrderFacts } from "../domain/verification";
+import { GatewayNotFoundError } from "../gateway/errors";
+import type { GatewayPayment } from "../gateway/types";
 import type { ValidationMessage } from "../domain/messages";
 import type { Deps } from "./deps";
-import { matchCancellations, recordCancellations, refundAtIamport, syncCancellations } from "./iamport-cancels";
+import { matchCancellations, recordCancellations, refundAtGateway, syncCancellations } from "./gateway-cancels";
 import { failRefund, pendingRefundsOf, refundsOf } from "../db/refunds";
 import { announceStatus } from "./status-watch";
 import { settleAttempt } from "./settle-attempt";
@@ -19,20 +20,6 @@ export type ValidationOutcome =
   | { result: "ignored"; detail: string };
 
 const MONEY_STATUSES = new Set(["paid", "cancelled"]);
-
-export const factsFrom = (p: IamportPayment): IamportFacts => ({
-  impUid: p.imp_uid,
-  merchantUid: p.merchant_uid,
-  status: p.status,
-  amount: p.amount,
-  cancelAmount: p.cancel_amount,
-  currency: p.currency,
-  payMethod: p.pay_method ?? null,
-  failReason: p.fail_reason ?? null,
-  paidAtMs: p.paid_at ? p.paid_at * 1000 : null,
-  cancelledAtMs: p.cancelled_at ? p.cancelled_at * 1000 : null,
-  sandbox: p.sandbox ?? null,
-});
 
 const orderFacts = (row: PaymentRow): OrderFacts => ({
   merchantUid: row.merchantUid,
@@ -77,13 +64,13 @@ function alreadySettled(order: PaymentRow, msg: ValidationMessage): boolean {
  * refusals without retrying them. A change is announced to whoever waits for it (GET ?wait, complete?wait) once
  * it is committed.
  */
-export async function validatePayment(deps: Deps, msg: ValidationMessage, known?: IamportPayment): Promise<ValidationOutcome> {
+export async function validatePayment(deps: Deps, msg: ValidationMessage, known?: GatewayPayment): Promise<ValidationOutcome> {
   const done = await settle(deps, msg, known);
   if (done.result === "applied") await announceStatus(deps, done.payment);
   return done;
 }
 
-async function settle(deps: Deps, msg: ValidationMessage, known?: IamportPayment): Promise<ValidationOutcome> {
+async function settle(deps: Deps, msg: ValidationMessage, known?: GatewayPayment): Promise<ValidationOutcome> {
   const { byMerchantUid: hinted, byImpUid: holder } = msg.merchant_uid
     ? await findHintedOrders(deps.db, msg.merchant_uid, msg.imp_uid)
     : { byMerchantUid: undefined, byImpUid: undefined };
@@ -97,37 +84,37 @@ async function settle(deps: Deps, msg: ValidationMessage, known?: IamportPayment
     return { result: "ignored", detail: `Iamport already said ${msg.imp_uid} belongs to another order` };
   }
 
-  let truth: IamportPayment;
+  let truth: GatewayPayment;
   try {
-    // `known`: Iamport's own answer to our authenticated call (a renewal's /subscribe/payments/again), as good as a
+    // `known`: the gateway's own answer to our authenticated call (a renewal's billing-key charge), as good as a
     // lookup; hints from browsers and webhooks never carry one.
     truth =
-      known && known.imp_uid === msg.imp_uid
+      known && known.gatewayId === msg.imp_uid
         ? known
         : msg.imp_uid
-          ? await deps.iamport.getPayment(msg.imp_uid)
-          : await deps.iamport.findPayment(msg.merchant_uid!);
+          ? await deps.gateway.getPayment({ gatewayId: msg.imp_uid, ...(msg.merchant_uid ? { merchantUid: msg.merchant_uid } : {}) })
+          : await deps.gateway.getPayment({ merchantUid: msg.merchant_uid! });
   } catch (e) {
-    if (!(e instanceof IamportNotFoundError)) throw e;
+    if (!(e instanceof GatewayNotFoundError)) throw e;
     if (hinted && msg.imp_uid) await forgetImpUid(deps, hinted, msg.imp_uid);
     return { result: "ignored", detail: "Iamport has no such payment" };
   }
 
   // The order is the one Iamport names, not the one the hint named.
   let order = hinted;
-  if (!hinted || hinted.merchantUid !== truth.merchant_uid) {
-    if (hinted) await forgetImpUid(deps, hinted, truth.imp_uid);
-    order = await findPaymentByMerchantUid(deps.db, truth.merchant_uid);
+  if (!hinted || hinted.merchantUid !== truth.merchantUid) {
+    if (hinted) await forgetImpUid(deps, hinted, truth.gatewayId);
+    order = await findPaymentByMerchantUid(deps.db, truth.merchantUid);
   }
   if (!order) return { result: "ignored", detail: "no order of ours has this merchant_uid" };
 
-  const facts = factsFrom(truth);
+  const facts: GatewayFacts = truth;
   const steps: string[] = [];
   const source = msg.source;
 
   // An order without an imp_uid gets it in the same compare-and-set as its transition; anything else first.
   let bindWithTransition = order.impUid === null && order.paidAt === null;
-  if (order.impUid !== truth.imp_uid && !bindWithTransition) {
+  if (order.impUid !== truth.gatewayId && !bindWithTransition) {
     const bound = await bindImpUid(deps, order, facts, source, steps);
     if (bound.kind === "done") return outcome(bound.order, steps, bound.detail);
     order = bound.order;
@@ -174,12 +161,12 @@ async function settle(deps: Deps, msg: ValidationMessage, known?: IamportPayment
  * cancel_history: recorded if Iamport has them, failed and released if it does not. The reconciler, whose
  * clock decides what is stale, names the cutoff.
  */
-async function settleStaleRefunds(deps: Deps, order: PaymentRow, truth: IamportPayment, staleBefore: number): Promise<boolean> {
+async function settleStaleRefunds(deps: Deps, order: PaymentRow, truth: GatewayPayment, staleBefore: number): Promise<boolean> {
   const pending = await pendingRefundsOf(deps.db, order.id);
   if (!pending.some((r) => r.updatedAt < staleBefore)) return false;
-  const fresh = await deps.iamport.getPayment(truth.imp_uid);
+  const fresh = await deps.gateway.getPayment({ gatewayId: truth.gatewayId, merchantUid: truth.merchantUid });
   const rows = await refundsOf(deps.db, order.id);
-  const landed = new Set(matchCancellations(fresh.cancel_history, rows).flatMap((m) => (m.pending ? [m.pending.id] : [])));
+  const landed = new Set(matchCancellations(fresh.cancels, rows).flatMap((m) => (m.pending ? [m.pending.id] : [])));
   // Release what never happened before recording what did, so the books never hold both at once.
   for (const refund of pending) {
     if (refund.updatedAt < staleBefore && !landed.has(refund.id)) {
@@ -207,29 +194,29 @@ type Bound = { kind: "continue"; order: PaymentRow } | { kind: "done"; order: Pa
  * The order has no imp_uid yet, or another one. Money decides: a payment Iamport holds money for replaces an
  * attempt that holds none; a second paid payment for an order that is already paid is refunded whole.
  */
-async function bindImpUid(deps: Deps, order: PaymentRow, truth: IamportFacts, source: EventSource, steps: string[]): Promise<Bound> {
+async function bindImpUid(deps: Deps, order: PaymentRow, truth: GatewayFacts, source: EventSource, steps: string[]): Promise<Bound> {
   const truthHoldsMoney = MONEY_STATUSES.has(truth.status);
   const orderHasMoney = order.paidAt !== null;
   if (order.impUid !== null && !truthHoldsMoney) {
-    return { kind: "done", order, detail: `superseded attempt ${truth.impUid} (${truth.status})` };
+    return { kind: "done", order, detail: `superseded attempt ${truth.gatewayId} (${truth.status})` };
   }
   if (orderHasMoney) {
-    const refundable = truth.amount - truth.cancelAmount;
+    const refundable = truth.amount - truth.cancelledAmount;
     if (truthHoldsMoney && refundable > 0) {
-      await refundAtIamport(deps, order, truth, refundable, `duplicate payment ${truth.impUid} for an order already paid`, source);
+      await refundAtGateway(deps, order, truth, refundable, `duplicate payment ${truth.gatewayId} for an order already paid`, source);
       steps.push("refund_duplicate");
     }
     return { kind: "done", order, detail: "duplicate payment" };
   }
   const now = deps.now();
   try {
-    await replaceImpUid(deps.db, { paymentId: order.id, from: order.impUid, to: truth.impUid, now });
+    await replaceImpUid(deps.db, { paymentId: order.id, from: order.impUid, to: truth.gatewayId, now });
   } catch (e) {
     if (!isUniqueViolation(e, "imp_uid")) throw e;
-    // Another order claimed this imp_uid (a forged or mistaken browser report): Iamport says it is ours.
-    const other = await findPaymentByImpUid(deps.db, truth.impUid);
-    if (other && other.id !== order.id) await replaceImpUid(deps.db, { paymentId: other.id, from: truth.impUid, to: null, now });
-    await replaceImpUid(deps.db, { paymentId: order.id, from: order.impUid, to: truth.impUid, now });
+    // Another order claimed this imp_uid (a forged or mistaken browser report): the gateway says it is ours.
+    const other = await findPaymentByImpUid(deps.db, truth.gatewayId);
+    if (other && other.id !== order.id) await replaceImpUid(deps.db, { paymentId: other.id, from: truth.gatewayId, to: null, now });
+    await replaceImpUid(deps.db, { paymentId: order.id, from: order.impUid, to: truth.gatewayId, now });
   }
   const reread = (await findPaymentByMerchantUid(deps.db, order.merchantUid))!;
   return { kind: "continue", order: reread };
@@ -256,15 +243,15 @@ async function forgetImpUid(deps: Deps, row: PaymentRow, impUid: string) {
 async function apply(
   deps: Deps,
   order: PaymentRow,
-  truth: IamportFacts,
-  record: IamportPayment,
+  truth: GatewayFacts,
+  record: GatewayPayment,
   d: Exclude<Decision, { kind: "none" }>,
   source: EventSource,
   bindImpUid: boolean,
 ): Promise<PaymentRow | undefined> {
   const now = deps.now();
   const transitionTo = async (to: PaymentStatus, reason: string, set: Partial<PaymentRow>) => {
-    const fields = bindImpUid ? { ...set, impUid: truth.impUid } : set;
+    const fields = bindImpUid ? { ...set, impUid: truth.gatewayId } : set;
     const won = await applyTransition(deps.db, {
       paymentId: order.id,
       from: order.status,
@@ -292,11 +279,11 @@ async function apply(
       return transitionTo("failed", d.reason, { failReason: d.reason });
     case "reject": {
       const next = order.status === "rejected" ? order : await transitionTo("rejected", d.reason, { failReason: d.reason, method: truth.payMethod });
-      if (d.refund > 0) await refundAtIamport(deps, order, truth, d.refund, `rejected: ${d.reason}`, source);
+      if (d.refund > 0) await refundAtGateway(deps, order, truth, d.refund, `rejected: ${d.reason}`, source);
       return next;
     }
     case "refund":
-      await refundAtIamport(deps, order, truth, d.refund, d.reason, source);
+      await refundAtGateway(deps, order, truth, d.refund, d.reason, source);
       return order;
     case "sync_cancel":
       await syncCancellations(deps, order, record, source);

@@ -5,6 +5,7 @@ import type { RenewalMessage, ValidationMessage } from "../../src/domain/message
 import { confirmCard, startSubscription } from "../../src/services/subscribe";
 import { renewSubscription } from "../../src/services/renew-subscription";
 import { makeProduct } from "./catalogue";
+import { appIamport } from "./iamport";
 import { signUp } from "./http";
 
 export const ORIGIN = "http://localhost:8787";
@@ -49,7 +50,7 @@ export async function userRow(): Promise<UserRow & { token: string }> {
 
 /** What the billing-key window does when the buyer enters a card: the key is issued at the sandbox. */
 export const registerAtIamport = (deps: Deps, customerUid: string, card = "4111-1111-1111-1111") =>
-  deps.iamport.billing.createCustomer(customerUid, { card_number: card, expiry: "2035-12" });
+  appIamport(deps.now).billing.createCustomer(customerUid, { card_number: card, expiry: "2035-12" });
 
 /** Subscribe, register a card and confirm it: the subscription's first charge is then due (or its trial starts). */
 export async function subscribed(deps: Deps, opts: { priceId: string; user?: UserRow; card?: string }) {

@@ -9,6 +9,7 @@ import { oneOff, orderItems } from "../helpers/catalogue";
 import { call, signUp } from "../helpers/http";
 import { complete, createOrder, sendWebhook } from "../helpers/orders";
 import { pay } from "../helpers/sandbox";
+import { appIamport } from "../helpers/iamport";
 import { waitForStatus } from "../helpers/wait";
 
 // The hot paths' costs are part of their contract (issue 7's targets); these fail if a change adds a round trip.
@@ -77,7 +78,7 @@ describe("Iamport calls per validated payment", () => {
     const usage = newUsage();
     const deps = depsFor(env, { usage, db: createDb(countingD1(env.DB, usage)) });
     // Warm the shared token so the count is of payment lookups only.
-    await deps.iamport.getToken();
+    await appIamport().getToken();
     usage.iamportToken = 0;
     const hint = { merchant_uid: order.merchant_uid, imp_uid: paid.imp_uid! };
     // The browser's report, with its queue message held back so this test alone validates the payment.

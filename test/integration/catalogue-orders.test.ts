@@ -11,6 +11,7 @@ import { call, checked, expectError, json, ORIGIN, signUp, type TestUser } from 
 import { createCatalogueOrder, itemsOf, makeProduct, oneOff, orderItems, ordersOf } from "../helpers/catalogue";
 import { complete } from "../helpers/orders";
 import { pay } from "../helpers/sandbox";
+import { appIamport, gatewayOver } from "../helpers/iamport";
 import { waitForStatus } from "../helpers/wait";
 
 // Orders name prices and quantities; every amount and name that is charged or recorded comes from the catalogue.
@@ -22,7 +23,7 @@ const watchIamport = () => {
 };
 afterEach(() => observeIamportCalls(undefined));
 
-const prepared = (merchantUid: string) => depsFor(env).iamport.getPrepared(merchantUid);
+const prepared = (merchantUid: string) => appIamport().getPrepared(merchantUid);
 
 async function twoProducts() {
   const coffee = await oneOff(4_500, "Americano");
@@ -153,15 +154,16 @@ describe("POST /api/payments {items}", () => {
     const deps = depsFor(env);
     const { updatePrice } = await import("../../src/services/catalogue");
     // Iamport's prepare is where the gap between reading the price and writing the order is; retire it there.
+    const iamport = appIamport();
     const racing = {
       ...deps,
-      iamport: {
-        ...deps.iamport,
-        prepare: async (p: Parameters<typeof deps.iamport.prepare>[0]) => {
+      gateway: gatewayOver({
+        ...iamport,
+        prepare: async (p: Parameters<typeof iamport.prepare>[0]) => {
           await updatePrice(deps, priceId, { active: false });
-          return deps.iamport.prepare(p);
+          return iamport.prepare(p);
         },
-      },
+      }),
     };
     const session = await SessionLookup.fromToken(createDb(env.DB), buyer.token, Date.now());
     const order = await openOrder(racing, session, [priceId]);

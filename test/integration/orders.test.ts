@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
-import { depsFor, observeIamportCalls } from "../../src/services/deps";
+import { observeIamportCalls } from "../../src/services/deps";
 import { call, expectError, json, signUp } from "../helpers/http";
 import { createOrder } from "../helpers/orders";
 import { fault } from "../helpers/sandbox";
+import { appIamport } from "../helpers/iamport";
 import { waitFor } from "../helpers/wait";
 
 const ordersOf = async (userId: string) =>
@@ -16,7 +17,7 @@ describe("POST /api/payments", () => {
   it("pins the amount at Iamport before answering", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 4_500, "Croissant");
-    const pinned = await depsFor(env).iamport.getPrepared(order.merchant_uid);
+    const pinned = await appIamport().getPrepared(order.merchant_uid);
     expect(pinned).toMatchObject({ merchant_uid: order.merchant_uid, amount: 4_500 });
   });
 

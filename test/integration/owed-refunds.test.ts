@@ -7,6 +7,7 @@ import { reconcile } from "../../src/services/reconcile";
 import { call, signUp } from "../helpers/http";
 import { createOrder } from "../helpers/orders";
 import { deliver } from "../helpers/queue";
+import { appIamport, gatewayOver } from "../helpers/iamport";
 import { consoleCancel, inspect, pay } from "../helpers/sandbox";
 import { waitFor } from "../helpers/wait";
 
@@ -36,12 +37,12 @@ function refusingCancels() {
   const real = depsFor(env);
   return {
     ...real,
-    iamport: {
-      ...real.iamport,
+    gateway: gatewayOver({
+      ...appIamport(),
       cancelPayment: async () => {
         throw new IamportRefusalError({ method: "POST", path: "/payments/cancel", code: 1, iamportMessage: "취소할 수 없는 결제건입니다.", httpStatus: 400 });
       },
-    },
+    }),
   };
 }
 

@@ -8,6 +8,7 @@ import { call, checked, expectError, json, signUp } from "../helpers/http";
 import { complete, createOrder, sendWebhook } from "../helpers/orders";
 import { fault, inspect, pay, resendWebhook } from "../helpers/sandbox";
 import { deliver } from "../helpers/queue";
+import { appIamport, gatewayOver } from "../helpers/iamport";
 import { eventsOf, paymentRow, waitFor, waitForInboxDrained, waitForStatus } from "../helpers/wait";
 
 /** A webhook delivery stored in the inbox but (as if its queue message were lost) never processed. */
@@ -240,12 +241,12 @@ describe("the queue consumer", () => {
     // HTTP 400: a request Iamport will never accept as sent (the sandbox has no such fault).
     const refusing = {
       ...real,
-      iamport: {
-        ...real.iamport,
+      gateway: gatewayOver({
+        ...appIamport(),
         getPayment: async () => {
           throw new IamportRefusalError({ method: "GET", path: `/payments/${impUid}`, code: -1, iamportMessage: "잘못된 요청", httpStatus: 400 });
         },
-      },
+      }),
     };
     const message = { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" as const, inbox_id: inboxId };
     expect(await deliver(message, 1, refusing)).toMatchObject({ acked: true, retried: false });

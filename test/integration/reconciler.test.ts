@@ -7,6 +7,7 @@ import { reconcile } from "../../src/services/reconcile";
 import { call, signUp } from "../helpers/http";
 import { complete, createOrder } from "../helpers/orders";
 import { consoleCancel, pay } from "../helpers/sandbox";
+import { appIamport, gatewayOver } from "../helpers/iamport";
 import { eventsOf, paymentRow, waitForStatus } from "../helpers/wait";
 
 // The cron's reconciler. The database is shared with the other test files running at the same time, so every
@@ -91,18 +92,17 @@ describe("independent steps", () => {
     await env.DB.prepare("INSERT INTO idempotency_keys (user_id, scope, key, request_hash, created_at) VALUES ('u', 's', ?, 'h', ?)")
       .bind(oldKey, Date.now() - 2 * DAY)
       .run();
-    const real = depsFor(env);
-    const failingIamport = {
-      ...real.iamport,
+    const failingIamport = gatewayOver({
+      ...appIamport(),
       getPayments: async () => {
         throw new Error("multi-get exploded");
       },
-    };
+    });
     // A due re-check makes the failing multi-get run.
     const paid = await paidPayment(4_400);
     await env.DB.prepare("UPDATE payments SET next_recheck_at = 1 WHERE merchant_uid = ?").bind(paid.merchantUid).run();
 
-    const report = await reconcile(depsFor(env, { queue, iamport: failingIamport }));
+    const report = await reconcile(depsFor(env, { queue, gateway: failingIamport }));
     expect(report.failed).toEqual([{ step: "rechecks", error: "multi-get exploded" }]);
     expect(report.unsent_messages).toBeGreaterThanOrEqual(1);
     expect(sent.map((m) => m.merchant_uid)).toEqual(expect.arrayContaining(good));

@@ -2,8 +2,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { kstDate } from "../../src/domain/billing-dates";
 import { renewalMerchantUid } from "../../src/domain/subscription-ids";
-import { IamportNotFoundError } from "../../src/iamport";
+import { GatewayNotFoundError } from "../../src/gateway/errors";
 import { fault, pay } from "../helpers/sandbox";
+import { appIamport, gatewayOver } from "../helpers/iamport";
 import { CHARGE_LEASE_MS, renewSubscription } from "../../src/services/renew-subscription";
 import { validatePayment } from "../../src/services/validate-payment";
 import { cancelByCustomer, cancelNow, changePlan, resume, retryNow } from "../../src/services/manage-subscription";
@@ -94,20 +95,21 @@ describe("subscriptions: exactly one charge per period", () => {
     const { priceId } = await monthlyPlan();
     const { id, customerUid } = await subscribed(base.deps, { priceId });
     // The webhook for the charge is validated (and settles the subscription) before the consumer sees the answer.
-    const webhookFirst = {
-      ...base.deps.iamport,
+    const iamport = appIamport(clock.now);
+    const webhookFirst = gatewayOver({
+      ...iamport,
       billing: {
-        ...base.deps.iamport.billing,
-        payAgain: async (body: Parameters<typeof base.deps.iamport.billing.payAgain>[0]) => {
-          const answer = await base.deps.iamport.billing.payAgain(body);
+        ...iamport.billing,
+        payAgain: async (body: Parameters<typeof iamport.billing.payAgain>[0]) => {
+          const answer = await iamport.billing.payAgain(body);
           const hinted = await validatePayment(base.deps, { merchant_uid: answer.merchant_uid, imp_uid: answer.imp_uid, source: "webhook", hint_status: "paid" });
           expect(hinted.result).toBe("applied");
           expect((await subscriptionRow(id)).status).toBe("active");
           return answer;
         },
       },
-    };
-    const { deps } = subscriptionDeps(clock, { iamport: webhookFirst });
+    });
+    const { deps } = subscriptionDeps(clock, { gateway: webhookFirst });
     expect((await renewSubscription(deps, id)).result).toBe("charged");
     const row = await subscriptionRow(id);
     expect(row.status).toBe("active");
@@ -179,7 +181,7 @@ describe("subscriptions: declines and dunning", () => {
     expect((await subscriptionRow(id)).customer_uid).toBe(customerUid);
     expect((await confirmCard(deps, user, id, { customerUid: reg.customer_uid })).chargeDue).toBe(true);
     expect(renewals).toEqual([{ kind: "renewal", subscription_id: id }]);
-    await expect(deps.iamport.billing.getCustomer(customerUid)).rejects.toBeInstanceOf(IamportNotFoundError);
+    await expect(deps.gateway.billing.getBillingKey(customerUid)).rejects.toBeInstanceOf(GatewayNotFoundError);
 
     expect((await renewSubscription(deps, id)).result).toBe("charged");
     row = await subscriptionRow(id);
@@ -225,7 +227,7 @@ describe("subscriptions: declines and dunning", () => {
     const { priceId } = await monthlyPlan();
     const { id, customerUid } = await subscribed(deps, { priceId });
     await renewSubscription(deps, id);
-    await deps.iamport.billing.deleteCustomer(customerUid, { reason: "deleted in the console" });
+    await deps.gateway.billing.deleteBillingKey(customerUid, "deleted in the console");
 
     expect((await runDue(deps, clock, id)).result).toBe("key_deleted");
     const row = await subscriptionRow(id);
@@ -330,7 +332,7 @@ describe("subscriptions: cards, cancel, resume, plans", () => {
     expect((await renewSubscription(deps, id)).result).toBe("ignored");
     expect(await chargesAtIamport(customerUid)).toHaveLength(2);
     expect(await invoicesOf(id)).toHaveLength(2);
-    await expect(deps.iamport.billing.getCustomer(customerUid)).rejects.toBeInstanceOf(IamportNotFoundError);
+    await expect(deps.gateway.billing.getBillingKey(customerUid)).rejects.toBeInstanceOf(GatewayNotFoundError);
     await expect(resume(deps, user, id)).rejects.toMatchObject({ status: 409, code: "invalid_state" });
   });
 

@@ -44,6 +44,12 @@ describe("parseConfig", () => {
     expect(parseConfig({ ...local, APP_ENV: "production" }).TEST_CLOCK).toBe(false);
   });
 
+  it("talks to Iamport V1 unless GATEWAY names another gateway, and refuses one it does not know", () => {
+    expect(parseConfig(local).GATEWAY).toBe("iamport-v1");
+    expect(parseConfig({ ...local, GATEWAY: "iamport-v1" }).GATEWAY).toBe("iamport-v1");
+    expect(() => parseConfig({ ...local, GATEWAY: "stripe" })).toThrow(/GATEWAY: must be one of: "iamport-v1"/);
+  });
+
   it("names a malformed setting", () => {
     expect(() => parseConfig({ ...local, IAMPORT_IMP_CODE: "12345" })).toThrow(/IAMPORT_IMP_CODE/);
     expect(() => parseConfig({ ...local, MAX_PAYMENT_AMOUNT: "lots" })).toThrow(/MAX_PAYMENT_AMOUNT/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../../src/domain/errors";
 import { EVENT_SOURCES, PAYMENT_STATUSES } from "../../src/domain/payment-state";
-import { decide, mismatchReason } from "../../src/domain/verification";
+import { decide, mismatchReason, type GatewayFacts } from "../../src/domain/verification";
 import { CATALOGUES, clientMessages, i18nFor, LOCALES } from "../../src/i18n";
 import { formatAmount, formatDateTime } from "../../src/i18n/format";
 import { interpolate } from "../../src/i18n/interpolate";
@@ -74,12 +74,12 @@ describe("amounts and times", () => {
 
 describe("recorded reasons", () => {
   const describeIn = (locale: "ko" | "en", text: string) => i18nFor(locale).reason(text);
-  const truth = {
-    impUid: "imp_1",
+  const truth: GatewayFacts = {
+    gatewayId: "imp_1",
     merchantUid: "pay_a",
     status: "paid",
     amount: 1_000,
-    cancelAmount: 0,
+    cancelledAmount: 0,
     currency: "KRW",
     payMethod: "card",
     failReason: null,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canTransition, PAYMENT_STATUSES, transition } from "../../src/domain/payment-state";
-import { decide, type IamportFacts, type OrderFacts } from "../../src/domain/verification";
+import { decide, type GatewayFacts, type OrderFacts } from "../../src/domain/verification";
 import { retryDelaySeconds } from "../../src/queue/consumer";
 
 const order = (o: Partial<OrderFacts> = {}): OrderFacts => ({
@@ -14,12 +14,12 @@ const order = (o: Partial<OrderFacts> = {}): OrderFacts => ({
   ...o,
 });
 
-const truth = (t: Partial<IamportFacts> = {}): IamportFacts => ({
-  impUid: "imp_1",
+const truth = (t: Partial<GatewayFacts> = {}): GatewayFacts => ({
+  gatewayId: "imp_1",
   merchantUid: "pay_a",
   status: "paid",
   amount: 10_000,
-  cancelAmount: 0,
+  cancelledAmount: 0,
   currency: "KRW",
   payMethod: "card",
   failReason: null,
@@ -63,12 +63,12 @@ describe("decide", () => {
     [{ currency: "USD" }, "currency mismatch"],
     [{ merchantUid: "pay_b" }, "merchant_uid mismatch"],
     [{ sandbox: true }, "test channel"],
-  ] as Array<[Partial<IamportFacts>, string]>)("rejects %j and refunds what is left", (t, reason) => {
+  ] as Array<[Partial<GatewayFacts>, string]>)("rejects %j and refunds what is left", (t, reason) => {
     const d = decide(order(), truth(t), false);
     expect(d.kind).toBe("reject");
     if (d.kind === "reject") {
       expect(d.reason).toContain(reason);
-      expect(d.refund).toBe((t as Partial<IamportFacts>).amount ?? 10_000);
+      expect(d.refund).toBe((t as Partial<GatewayFacts>).amount ?? 10_000);
     }
   });
 
@@ -77,7 +77,7 @@ describe("decide", () => {
   });
 
   it("refunds only the balance Iamport still holds", () => {
-    expect(decide(order(), truth({ amount: 500, cancelAmount: 200 }), false)).toMatchObject({ kind: "reject", refund: 300 });
+    expect(decide(order(), truth({ amount: 500, cancelledAmount: 200 }), false)).toMatchObject({ kind: "reject", refund: 300 });
   });
 
   it("records failures only for orders still waiting", () => {
@@ -91,13 +91,13 @@ describe("decide", () => {
 
   it("follows cancels made at Iamport", () => {
     const paid = order({ status: "paid", wasPaid: true });
-    expect(decide(paid, truth({ cancelAmount: 4_000 }), false)).toEqual({
+    expect(decide(paid, truth({ cancelledAmount: 4_000 }), false)).toEqual({
       kind: "sync_cancel",
       to: "partially_cancelled",
       cancelledAmount: 4_000,
     });
-    expect(decide(paid, truth({ status: "cancelled", cancelAmount: 10_000 }), false)).toMatchObject({ kind: "sync_cancel", to: "cancelled" });
-    expect(decide(order({ status: "partially_cancelled", wasPaid: true, cancelledAmount: 4_000 }), truth({ cancelAmount: 4_000 }), false).kind).toBe(
+    expect(decide(paid, truth({ status: "cancelled", cancelledAmount: 10_000 }), false)).toMatchObject({ kind: "sync_cancel", to: "cancelled" });
+    expect(decide(order({ status: "partially_cancelled", wasPaid: true, cancelledAmount: 4_000 }), truth({ cancelledAmount: 4_000 }), false).kind).toBe(
       "none",
     );
   });
@@ -105,9 +105,9 @@ describe("decide", () => {
   it("refunds money held for a rejected order or one cancelled before it was paid", () => {
     expect(decide(order({ status: "rejected" }), truth({ amount: 300 }), false)).toMatchObject({ kind: "refund", refund: 300 });
     expect(decide(order({ status: "cancelled" }), truth(), false)).toMatchObject({ kind: "refund", refund: 10_000 });
-    expect(decide(order({ status: "cancelled" }), truth({ status: "cancelled", cancelAmount: 10_000 }), false).kind).toBe("none");
+    expect(decide(order({ status: "cancelled" }), truth({ status: "cancelled", cancelledAmount: 10_000 }), false).kind).toBe("none");
     // Cancelled after being paid and refunded in full: nothing is owed.
-    expect(decide(order({ status: "cancelled", wasPaid: true, cancelledAmount: 10_000 }), truth({ status: "cancelled", cancelAmount: 10_000 }), false).kind).toBe("none");
+    expect(decide(order({ status: "cancelled", wasPaid: true, cancelledAmount: 10_000 }), truth({ status: "cancelled", cancelledAmount: 10_000 }), false).kind).toBe("none");
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IamportNotFoundError } from "../../../src/iamport";
+import { GatewayNotFoundError } from "../../../src/gateway/errors";
 import { renewSubscription } from "../../../src/services/renew-subscription";
 import { confirmCard, startSubscription } from "../../../src/services/subscribe";
 import { sweepRenewals } from "../../../src/services/sweep-renewals";
@@ -58,7 +58,7 @@ describe("the renewal sweep", () => {
     await registerAtIamport(deps, started.registration.customer_uid);
     clock.advance(DAY + 60_000);
     expect((await sweepRenewals(deps)).abandoned_keys_deleted).toBeGreaterThanOrEqual(1);
-    await expect(deps.iamport.billing.getCustomer(started.registration.customer_uid)).rejects.toBeInstanceOf(IamportNotFoundError);
+    await expect(deps.gateway.billing.getBillingKey(started.registration.customer_uid)).rejects.toBeInstanceOf(GatewayNotFoundError);
     await expect(confirmCard(deps, user, started.id, { customerUid: started.registration.customer_uid })).rejects.toMatchObject({ status: 409, code: "invalid_state" });
     expect(await subscriptionRow(started.id)).toMatchObject({ status: "incomplete", customer_uid: null });
   });

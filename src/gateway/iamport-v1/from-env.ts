@@ -1,0 +1,34 @@
+// The raw Iamport client as the Worker builds it from its bindings and config, counting every call.
+
+import type { Config } from "../../config";
+import type { Env } from "../../env";
+import { createIamportClient, createTokenCache, type CallInfo, type IamportClient } from "../../iamport";
+import type { Usage } from "../../lib/metrics";
+
+// One token cache per isolate: tokens live 30 minutes, so requests share them instead of fetching their own.
+const tokenCache = createTokenCache();
+
+/** Optional observer of Iamport calls (the benchmark and tests count them); undefined in normal operation. */
+let callObserver: ((info: CallInfo) => void) | undefined;
+export const observeIamportCalls = (observer: ((info: CallInfo) => void) | undefined) => {
+  callObserver = observer;
+};
+
+export function iamportClientFor(env: Env, config: Config, usage: Usage | null = null, now: () => number = Date.now): IamportClient {
+  const sandbox = env.IAMPORT_SANDBOX;
+  return createIamportClient({
+    // Locally the sandbox Worker answers through its service binding; elsewhere the real API over fetch.
+    fetch: sandbox ? (input, init) => sandbox.fetch(input, init) : (input, init) => fetch(input, init),
+    baseUrl: config.IAMPORT_BASE_URL,
+    impKey: config.IAMPORT_API_KEY,
+    impSecret: config.IAMPORT_API_SECRET,
+    timeoutMs: config.IAMPORT_TIMEOUT_MS,
+    // Token lifetimes are Iamport's time; under the test clock the sandbox's moves with ours.
+    now,
+    tokenCache,
+    onCall: (info) => {
+      if (usage) info.kind === "token" ? usage.iamportToken++ : usage.iamportApi++;
+      callObserver?.(info);
+    },
+  });
+}
