@@ -38,13 +38,15 @@ export type Decision =
   | { kind: "none"; reason: string }
   | { kind: "paid" }
   | { kind: "failed"; reason: string }
-  /** Iamport holds money for this order that does not match it: keep the reason, refund what is left. */
+  /** The gateway holds money for this order that does not match it: keep the reason, refund what is left. */
   | { kind: "reject"; reason: string; refund: number }
-  /** No status change, but Iamport holds money this order must not keep. */
+  /** No status change, but the gateway holds money this order must not keep. */
   | { kind: "refund"; reason: string; refund: number }
-  /** Cancelled at Iamport (console or API): follow its cancel_amount. */
+  /** Cancelled at the gateway (console or API): follow its cancelled amount. */
   | { kind: "sync_cancel"; to: PaymentStatus; cancelledAmount: number };
 
+// The reasons below are stored and read back in the page's language by src/i18n/reasons.ts, which matches their
+// wording ("Iamport has", "failed at Iamport"): they stay as they are until the catalogue learns neutral ones.
 export function mismatchReason(order: OrderFacts, truth: GatewayFacts, acceptTestPayments: boolean): string | null {
   if (truth.merchantUid !== order.merchantUid) return `merchant_uid mismatch: Iamport has ${truth.merchantUid}`;
   if (truth.currency !== order.currency) return `currency mismatch: ordered ${order.currency}, paid ${truth.currency}`;
@@ -59,11 +61,11 @@ export function decide(order: OrderFacts, truth: GatewayFacts, acceptTestPayment
     const mismatch = mismatchReason(order, truth, acceptTestPayments);
     if (order.status === "ready" || order.status === "failed") {
       if (mismatch) return { kind: "reject", reason: mismatch, refund: refundable };
-      // Even a payment already (partly) refunded at Iamport is recorded as paid first; the cancel follows.
+      // Even a payment already (partly) refunded at the gateway is recorded as paid first; the cancel follows.
       return { kind: "paid" };
     }
     if (order.status === "rejected" || (order.status === "cancelled" && !order.wasPaid)) {
-      // Money Iamport still holds for an order we refused or that was cancelled unpaid goes back to the buyer.
+      // Money the gateway still holds for an order we refused or that was cancelled unpaid goes back to the buyer.
       return refundable > 0
         ? { kind: "refund", reason: order.status === "rejected" ? "refund of a rejected payment" : "paid after the order was cancelled", refund: refundable }
         : { kind: "none", reason: `already ${order.status}` };
@@ -80,5 +82,5 @@ export function decide(order: OrderFacts, truth: GatewayFacts, acceptTestPayment
       : { kind: "none", reason: `already ${order.status}` };
   }
   // "ready": the window was opened or a virtual account issued; nothing is settled yet.
-  return { kind: "none", reason: `Iamport status ${truth.status}` };
+  return { kind: "none", reason: `gateway status ${truth.status}` };
 }
