@@ -1,5 +1,5 @@
 // Iamport V1 behind the gateway interface: a thin adapter over the raw client in src/iamport, which stays the one
-// place that knows V1's endpoints, envelopes and tokens. Nothing outside src/gateway imports src/iamport.
+// place that knows V1's endpoints, envelopes and tokens. Nothing else in src/ imports src/iamport.
 //
 // Status map: V1's statuses are the gateway's (ready, paid, cancelled, failed; a partial cancel stays "paid" with
 // cancelledAmount > 0); see payment.ts for units and the rare records we refuse to act on.
@@ -38,7 +38,7 @@ export function createIamportV1Gateway(client: IamportClient): Gateway {
 
     cancel: (input) =>
       translated(() =>
-        // By imp_uid only (V1 prefers it when both are sent); the checksum is the balance the caller believes is
+        // By imp_uid only (it takes precedence at V1 when both are sent); the checksum is the balance the caller believes is
         // left, so Iamport refuses a cancel against any other balance (a repeat after a success, a console cancel).
         // The client refuses a missing/zero amount or an amount above the checksum before any request.
         client
@@ -60,7 +60,7 @@ export function createIamportV1Gateway(client: IamportClient): Gateway {
         }),
 
       // A decline is code 0 with status "failed": it comes back as a failed payment, as the interface wants.
-      // currency is left out (V1's default is KRW, the only one the interface allows), as pocketpay always sent it.
+      // currency is left out, as pocketpay's renewals always left it: V1's default is KRW, the only one allowed here.
       charge: (input): Promise<GatewayPayment> =>
         translated(() =>
           client.billing
