@@ -19,7 +19,6 @@ import {
   V2AnyObjectSchema,
   V2BillingKeyInfoSchema,
   V2CancelResponseSchema,
-  V2ChargeResponseSchema,
   V2PaymentSchema,
 } from "./schemas";
 import { PortOneV2Refusal, call, type PortOneV2CallInfo, type TransportOptions } from "./transport";
@@ -194,7 +193,7 @@ export function createPortOneV2Gateway(options: PortOneV2GatewayOptions): Gatewa
             ...(Object.keys(customer).length > 0 ? { customer } : {}),
           },
         },
-        V2ChargeResponseSchema,
+        V2AnyObjectSchema,
       );
     } catch (e) {
       if (!(e instanceof PortOneV2Refusal)) throw e;

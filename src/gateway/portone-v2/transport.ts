@@ -4,7 +4,7 @@
 // nowhere else: errors name the method and path (no query, no host) and PortOne's own message, never a header.
 
 import type { z } from "zod";
-import { GatewayNotFoundError, GatewayRefusalError, GatewayTransportError } from "../errors";
+import { GatewayNotFoundError, GatewayRefusalError, GatewayTransportError, type GatewayTransportKind } from "../errors";
 import { PG_FAILURE_TYPES, classifyV2Refusal } from "./errors";
 import { V2ErrorSchema, type V2Error } from "./schemas";
 
@@ -57,7 +57,9 @@ export async function call<S extends z.ZodType>(opts: TransportOptions, req: Sen
   const base = opts.baseUrl.replace(/\/+$/, "");
   const qs = req.query?.toString();
   const url = `${base}${req.path}${qs ? `?${qs}` : ""}`;
-  const where = { method: req.method, path: req.path };
+  const at = `PortOne V2 ${req.method} ${req.path}`;
+  const fail = (kind: GatewayTransportKind, text: string, status?: number, cause?: unknown) =>
+    new GatewayTransportError(kind, `${at} ${text}`, { method: req.method, path: req.path, cause, ...(status === undefined ? {} : { status }) });
 
   const headers: Record<string, string> = { Accept: "application/json", Authorization: `PortOne ${opts.apiSecret}` };
   if (req.body !== undefined) headers["Content-Type"] = "application/json";
@@ -91,11 +93,9 @@ export async function call<S extends z.ZodType>(opts: TransportOptions, req: Sen
     status = res.status;
     text = await Promise.race([res.text(), deadline]);
   } catch (e) {
-    const init = { ...where, cause: e, ...(status === undefined ? {} : { status }) };
-    if (timedOut) {
-      throw new GatewayTransportError("timeout", `PortOne V2 ${req.method} ${req.path} timed out after ${opts.timeoutMs} ms`, init);
-    }
-    throw new GatewayTransportError("network", `PortOne V2 ${req.method} ${req.path} failed: ${e instanceof Error ? e.message : String(e)}`, init);
+    throw timedOut
+      ? fail("timeout", `timed out after ${opts.timeoutMs} ms`, status, e)
+      : fail("network", `failed: ${e instanceof Error ? e.message : String(e)}`, status, e);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     report(opts, { kind: "api", method: req.method, path: req.path, ms: opts.now() - started, ...(status === undefined ? {} : { status }) });
@@ -112,19 +112,9 @@ export async function call<S extends z.ZodType>(opts: TransportOptions, req: Sen
   }
 
   if (httpStatus >= 200 && httpStatus < 300) {
-    if (!isJson) {
-      throw new GatewayTransportError("malformed", `PortOne V2 ${req.method} ${req.path} answered HTTP ${httpStatus} with a body that is not JSON`, {
-        ...where,
-        status: httpStatus,
-      });
-    }
+    if (!isJson) throw fail("malformed", `answered HTTP ${httpStatus} with a body that is not JSON`, httpStatus);
     const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      throw new GatewayTransportError("malformed", `PortOne V2 ${req.method} ${req.path} returned an unexpected body (${describe(parsed.error)})`, {
-        ...where,
-        status: httpStatus,
-      });
-    }
+    if (!parsed.success) throw fail("malformed", `returned an unexpected body (${describe(parsed.error)})`, httpStatus);
     return parsed.data;
   }
 
@@ -134,11 +124,7 @@ export async function call<S extends z.ZodType>(opts: TransportOptions, req: Sen
   // 5xx (bar the PG's own failure, which V2 reports on 502 with its body), 408 and 429: the server did not finish
   // deciding. Any non-2xx without a V2 error body: a proxy or a wrong base URL answered, not PortOne.
   if (v2 === null || (httpStatus >= 500 && !pgFailure) || httpStatus === 408 || httpStatus === 429) {
-    const detail = v2 ? `: ${v2.type}` : " without a PortOne error body";
-    throw new GatewayTransportError("http_status", `PortOne V2 ${req.method} ${req.path} answered HTTP ${httpStatus}${detail}`, {
-      ...where,
-      status: httpStatus,
-    });
+    throw fail("http_status", `answered HTTP ${httpStatus}${v2 ? `: ${v2.type}` : " without a PortOne error body"}`, httpStatus);
   }
   throw refusal(req.method, req.path, httpStatus, v2);
 }
