@@ -142,6 +142,12 @@ describe("the status map (V2 → ours)", () => {
     });
   });
 
+  it("reads RFC 3339 times with an offset and sub-millisecond digits", async () => {
+    const { fake, gateway } = v2Setup();
+    fake.on("GET", "/payments/p", json(v2Payment({ id: "p", paidAt: "2026-11-26T19:15:30.123456+09:00" })));
+    expect((await gateway.getPayment({ merchantUid: "p" })).paidAtMs).toBe(at("2026-11-26T10:15:30.123Z"));
+  });
+
   it("PARTIAL_CANCELLED → paid with cancelledAmount > 0; only SUCCEEDED cancellations are cancels, oldest first", async () => {
     const { fake, gateway } = v2Setup();
     fake.on(
