@@ -68,6 +68,8 @@ export async function call<S extends z.ZodType>(opts: TransportOptions, req: Sen
   const init: RequestInit = {
     method: req.method,
     headers,
+    // The secret is never carried to wherever a redirect points; a 3xx is no answer (transport http_status).
+    redirect: "manual",
     signal: controller.signal,
     ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
   };

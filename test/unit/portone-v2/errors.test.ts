@@ -56,6 +56,7 @@ describe("transport failures", () => {
     ["404 without a V2 body", () => new Response("<html>Not Found</html>", { status: 404 }), 404],
     ["401 without a V2 body", () => new Response("denied", { status: 401 }), 401],
     ["400 with JSON that is not a V2 error", () => json({ error: "bad" }, 400), 400],
+    ["a redirect (never followed with the secret)", () => new Response(null, { status: 307, headers: { Location: "https://elsewhere.example/" } }), 307],
   ])("%s → GatewayTransportError http_status", async (_label, response, status) => {
     const { fake, gateway } = v2Setup();
     fake.on("GET", "/payments/p", response());

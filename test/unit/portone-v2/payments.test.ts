@@ -43,10 +43,11 @@ describe("requests", () => {
     expect(plain.fake.requests[0]!.headers.get("Authorization")).toBe(`PortOne ${API_SECRET}`);
   });
 
-  it("URL-encodes the paymentId and calls fetch detached", async () => {
-    const { fake, gateway } = v2Setup();
+  it("URL-encodes the paymentId, calls fetch detached and never follows a redirect", async () => {
+    const { fake, gateway, inits } = v2Setup();
     fake.on("GET", "/payments/a%2Fb%20c%3F", json(v2Payment({ id: "a/b c?" })));
     expect((await gateway.getPayment({ merchantUid: "a/b c?" })).merchantUid).toBe("a/b c?");
+    expect(inits[0]!.redirect).toBe("manual");
   });
 
   it("refuses bad input before any request", async () => {

@@ -18,10 +18,18 @@ afterEach(() => {
 /** A V2 gateway over a scripted fetch, checked after the test: an unscripted request or an unused script fails it. */
 export function v2Setup(overrides: Partial<PortOneV2GatewayOptions> = {}) {
   const fake = scriptedFetch();
+  // The RequestInit of every request, for what the recorded requests leave out (redirect mode). `this` is passed
+  // through, so the fake still fails a fetch called as a method of another object.
+  const inits: RequestInit[] = [];
+  const scripted = fake.fetch;
+  const fetch = function (this: unknown, input: RequestInfo | URL, init?: RequestInit) {
+    inits.push(init ?? {});
+    return scripted.call(this, input, init);
+  } as typeof globalThis.fetch;
   const calls: PortOneV2CallInfo[] = [];
   let clock = 5_000_000;
   const gateway = createPortOneV2Gateway({
-    fetch: fake.fetch,
+    fetch,
     baseUrl: `${BASE}/`,
     apiSecret: API_SECRET,
     timeoutMs: 2_000,
@@ -30,7 +38,7 @@ export function v2Setup(overrides: Partial<PortOneV2GatewayOptions> = {}) {
     ...overrides,
   });
   pending.push(() => fake.assertDone());
-  return { fake, gateway, calls };
+  return { fake, gateway, calls, inits };
 }
 
 /** A V2 error body with its HTTP status (409, 404, ... or 502 for PG_PROVIDER). */
