@@ -52,6 +52,7 @@ export default defineConfig(async () => {
             APP_ENV: "test",
             // Short, so tests of a gateway that never answers take a second, not eight.
             IAMPORT_TIMEOUT_MS: "1500",
+            PORTONE_TIMEOUT_MS: "1500",
             // The test clock is shared by every test, like the sandbox's: only the clock pass (CLOCK_TESTS=1) turns it
             // on, so the main pass measures requests without its D1 read (test/integration/budgets.test.ts).
             TEST_CLOCK: process.env.CLOCK_TESTS ? "true" : "false",

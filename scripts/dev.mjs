@@ -8,6 +8,12 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 const persist = ["--persist-to", ".wrangler/state"];
 const port = process.env.PORT ?? "8787";
 
+// `npm run dev -- --gateway portone-v2` runs PortOne V2 against the sandbox instead of Iamport V1 (wrangler.toml
+// holds both gateways' local settings); every other argument goes to wrangler dev as it is.
+const args = process.argv.slice(2);
+const gatewayAt = args.indexOf("--gateway");
+const gateway = gatewayAt === -1 ? [] : ["--var", `GATEWAY:${args.splice(gatewayAt, 2)[1] ?? ""}`];
+
 function run(args) {
   const result = spawnSync("npx", ["wrangler", ...args], { stdio: "inherit", env });
   if (result.status !== 0) process.exit(result.status ?? 1);
@@ -29,7 +35,7 @@ const dev = spawn(
   "npx",
   [
     "wrangler", "dev", "-c", "wrangler.toml", "-c", "sandbox/wrangler.toml",
-    "--port", port, "--test-scheduled", ...persist, ...process.argv.slice(2),
+    "--port", port, "--test-scheduled", ...persist, ...gateway, ...args,
   ],
   { stdio: "inherit", env },
 );

@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { sdkUrlFor } from "../config";
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { PAYMENT_STATUSES, type PaymentStatus } from "../domain/payment-state";
@@ -34,9 +35,13 @@ function contentSecurityPolicy(c: Context<AppEnv>): string {
   const self = new URL(c.req.url).origin;
   let sdk = "";
   try {
-    const url = new URL(c.var.config.IAMPORT_SDK_URL, c.req.url);
+    const url = new URL(sdkUrlFor(c.var.config), c.req.url);
     // Iamport's real SDK opens its payment window in a frame from its own hosts (service.iamport.kr, …).
-    if (url.origin !== self) sdk = url.hostname.endsWith(".iamport.kr") ? ` ${url.origin} https://*.iamport.kr` : ` ${url.origin}`;
+    // PortOne's V2 SDK (cdn.portone.io) likewise opens its windows from PortOne's hosts.
+    if (url.origin !== self) {
+      const family = url.hostname.endsWith(".iamport.kr") ? " https://*.iamport.kr" : url.hostname.endsWith(".portone.io") ? " https://*.portone.io" : "";
+      sdk = ` ${url.origin}${family}`;
+    }
   } catch {
     // An unparsable SDK URL loads nothing; the CSP stays at 'self'.
   }
@@ -177,7 +182,7 @@ pageRoutes.get("/checkout", async (c) => {
     <CheckoutPage
       user={c.var.user!}
       admin={isAdmin(c)}
-      sdkUrl={c.var.config.IAMPORT_SDK_URL}
+      sdkUrl={sdkUrlFor(c.var.config)}
       idempotencyKey={crypto.randomUUID()}
       products={products}
       cart={quote ? cart : {}}
@@ -235,7 +240,7 @@ pageRoutes.get("/payments/:merchant_uid", async (c) => {
       refunds={detail.refunds.map(presentRefund)}
       hint={hint}
       checkout={payable ? checkoutFor(deps(c), row, user, new URL(c.req.url).origin) : null}
-      sdkUrl={c.var.config.IAMPORT_SDK_URL}
+      sdkUrl={sdkUrlFor(c.var.config)}
     />,
   );
 });

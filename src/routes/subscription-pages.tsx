@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { sdkUrlFor } from "../config";
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "../domain/subscription-state";
 import { AppError } from "../domain/errors";
 import { isAdmin, loadSession } from "../middleware/session";
@@ -41,7 +42,7 @@ subscriptionPageRoutes.get("/subscriptions", async (c) => {
   const plans = catalogue.flatMap((p) => p.prices.filter((price) => price.interval !== null).map((price) => presentPlan(price, p.product)));
   return render(
     c,
-    <SubscriptionsPage user={user} admin={isAdmin(c)} items={rows.map((r) => presentSubscription(r))} plans={plans} sdkUrl={c.var.config.IAMPORT_SDK_URL} />,
+    <SubscriptionsPage user={user} admin={isAdmin(c)} items={rows.map((r) => presentSubscription(r))} plans={plans} sdkUrl={sdkUrlFor(c.var.config)} />,
   );
 });
 
@@ -60,7 +61,7 @@ subscriptionPageRoutes.get("/subscriptions/:id", async (c) => {
     card === "registered" || card === "failed"
       ? { ok: card === "registered", code: c.req.query("code")?.slice(0, 40) ?? null, message: c.req.query("message")?.slice(0, 300) || null }
       : null;
-  return render(c, <SubscriptionPage user={user} admin={isAdmin(c)} sub={presentDetail(detail, { admin: false })} sdkUrl={c.var.config.IAMPORT_SDK_URL} hint={hint} />);
+  return render(c, <SubscriptionPage user={user} admin={isAdmin(c)} sub={presentDetail(detail, { admin: false })} sdkUrl={sdkUrlFor(c.var.config)} hint={hint} />);
 });
 
 subscriptionPageRoutes.get("/admin/subscriptions", async (c) => {

@@ -1,3 +1,4 @@
+import { iamportSettings } from "../config";
 import { runBatch, statement } from "../db/batch";
 import { sellablePricesQuery } from "../db/catalogue";
 import { isUniqueViolation } from "../db/client";
@@ -23,12 +24,13 @@ export type CreateOrderInput =
 const IAMPORT_BUYER_NAME_UNITS = 16;
 
 export function checkoutFor(deps: Deps, row: PaymentRow, user: UserRow, origin: string) {
+  const iamport = iamportSettings(deps.config);
   return {
-    imp_code: deps.config.IAMPORT_IMP_CODE,
-    sdk_url: deps.config.IAMPORT_SDK_URL,
+    imp_code: iamport.impCode,
+    sdk_url: iamport.sdkUrl,
     m_redirect_url: `${origin}/payments/return`,
     params: {
-      pg: deps.config.IAMPORT_PG,
+      pg: iamport.pg,
       pay_method: "card",
       merchant_uid: row.merchantUid,
       // Iamport's limits count UTF-16 units (name 40, buyer_name 16): cut there, never inside a character.

@@ -1,3 +1,4 @@
+import { iamportSettings } from "../config";
 import { rawStatement, runBatch } from "../db/batch";
 import { clearGuard } from "../db/guard";
 import type { BillingKeyRow, SubscriptionRow, UserRow } from "../db/schema";
@@ -40,7 +41,7 @@ function billingPg(deps: Deps): string {
 
 function registration(deps: Deps, user: UserRow, key: Pick<BillingKeyRow, "customerUid" | "registrationUid">, subscriptionId: string, name: string, amount: number, origin: string): CardRegistration {
   return {
-    imp_code: deps.config.IAMPORT_IMP_CODE,
+    imp_code: iamportSettings(deps.config).impCode,
     pg: billingPg(deps),
     pay_method: "card",
     merchant_uid: key.registrationUid,

@@ -1,6 +1,6 @@
 // The raw Iamport client as the Worker builds it from its bindings and config, counting every call.
 
-import type { Config } from "../../config";
+import { iamportSettings, type Config } from "../../config";
 import type { Env } from "../../env";
 import { createIamportClient, createTokenCache, type CallInfo, type IamportClient } from "../../iamport";
 import type { Usage } from "../../lib/metrics";
@@ -15,14 +15,15 @@ export const observeIamportCalls = (observer: ((info: CallInfo) => void) | undef
 };
 
 export function iamportClientFor(env: Env, config: Config, usage: Usage | null = null, now: () => number = Date.now): IamportClient {
+  const s = iamportSettings(config);
   const sandbox = env.IAMPORT_SANDBOX;
   return createIamportClient({
     // Locally the sandbox Worker answers through its service binding; elsewhere the real API over fetch.
     fetch: sandbox ? (input, init) => sandbox.fetch(input, init) : (input, init) => fetch(input, init),
-    baseUrl: config.IAMPORT_BASE_URL,
-    impKey: config.IAMPORT_API_KEY,
-    impSecret: config.IAMPORT_API_SECRET,
-    timeoutMs: config.IAMPORT_TIMEOUT_MS,
+    baseUrl: s.baseUrl,
+    impKey: s.apiKey,
+    impSecret: s.apiSecret,
+    timeoutMs: s.timeoutMs,
     // Token lifetimes are Iamport's time; under the test clock the sandbox's moves with ours.
     now,
     tokenCache,
