@@ -79,6 +79,12 @@ export default defineConfig(async () => {
                 SANDBOX_IMP_KEY: "sandbox_imp_key",
                 SANDBOX_IMP_SECRET: "sandbox_imp_secret_0123456789abcdef",
                 SANDBOX_IMP_CODE: "imp00000000",
+                // PortOne V2: the same values as sandbox/wrangler.toml (test/helpers/portone-sandbox.ts reads them there).
+                SANDBOX_PORTONE_API_SECRET: "sandbox_portone_api_secret_0123456789abcdef",
+                SANDBOX_PORTONE_STORE_ID: "store-00000000-0000-4000-8000-000000000000",
+                SANDBOX_PORTONE_CHANNEL_KEY: "channel-key-00000000-0000-4000-8000-000000000000",
+                SANDBOX_PORTONE_WEBHOOK_SECRET: "whsec_cG9ja2V0cGF5LXNhbmRib3gtcG9ydG9uZS13ZWJob29r",
+                SANDBOX_PORTONE_WEBHOOK_URL: "http://pocketpay/webhooks/portone",
               },
               // Webhooks from the sandbox reach the app under test (the pool renames the main worker).
               serviceBindings: { APP: "vitest-pool-workers-runner-pocketpay" },

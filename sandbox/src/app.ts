@@ -5,7 +5,6 @@ import { requireToken } from "./middleware/auth";
 import { injectFaults } from "./middleware/faults";
 import { browser } from "./routes/browser";
 import { cancel } from "./routes/cancel";
-import { controlDocument } from "./openapi";
 import { control } from "./routes/control";
 import { payments } from "./routes/payments";
 import { prepare } from "./routes/prepare";
@@ -29,8 +28,6 @@ api.route("/", subscribePayments);
 api.route("/", schedules);
 
 export const app = new Hono<AppEnv>().basePath(BASE_PATH);
-// The control routes' own OpenAPI description, which the app merges into its local document.
-app.get("/openapi.json", async (c) => c.json(await controlDocument(app, `${BASE_PATH}/__control`)));
 // Control and browser routes are registered first and answer before the API middleware would run.
 app.route("/__control", control);
 app.route("/", browser);

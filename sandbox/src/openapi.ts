@@ -25,16 +25,18 @@ export function control(spec: {
   body?: z.ZodType;
   answer: { status?: 200 | 201; description: string; body: z.ZodType };
   refusals?: Array<400 | 404 | 409>;
+  /** The refusal body, when not Iamport's envelope (the PortOne V2 control routes answer V2's `{type, message}`). */
+  refusal?: z.ZodType;
 }) {
   const REFUSED: Record<number, string> = {
-    400: "A missing or malformed field, named in Iamport's Korean message",
-    404: "No such payment (Iamport's message)",
-    409: "Refused in this payment's state (Iamport's message)",
+    400: "A missing or malformed field, named in the gateway's Korean message",
+    404: "No such payment (the gateway's message)",
+    409: "Refused in this payment's state (the gateway's message)",
     500: "The sandbox's own bug",
   };
   const refused = (status: number) => ({
     description: REFUSED[status]!,
-    content: { "application/json": { schema: resolver(Refusal) } },
+    content: { "application/json": { schema: resolver(spec.refusal ?? Refusal) } },
   });
   return describeRoute({
     operationId: spec.operationId,
@@ -58,11 +60,11 @@ export function control(spec: {
  * The control routes' OpenAPI paths and schemas, for the app's local document, and the control routes that
  * describe nothing (`undescribed`: the app's tests hold it empty, naming each one).
  */
-export async function controlDocument(app: Hono<any, any, any>, controlPrefix: string) {
+export async function controlDocument(app: Hono<any, any, any>, controlPrefixes: string[]) {
   const spec = await generateSpecs(app, { excludeStaticFile: false, defaultValidationErrorResponse: false } as never);
   const paths = (spec.paths ?? {}) as Record<string, Record<string, unknown>>;
   const undescribed = app.routes
-    .filter((r) => r.method !== "ALL" && r.path.startsWith(`${controlPrefix}/`))
+    .filter((r) => r.method !== "ALL" && controlPrefixes.some((prefix) => r.path.startsWith(`${prefix}/`)))
     .map((r) => ({ method: r.method, path: r.path.replace(/:([A-Za-z_]+)/g, "{$1}") }))
     .filter((r) => !paths[r.path]?.[r.method.toLowerCase()])
     .map((r) => `${r.method} ${r.path}`);

@@ -59,34 +59,49 @@ export async function sendWebhook(
 }
 
 async function deliver(env: Env, id: number, encoded: string, format: WebhookFormat): Promise<void> {
-  let result: { outcome: "delivered" | "failed"; response_status: number | null; error: string | null };
-  try {
-    if (!env.APP) throw new Error("no APP service binding");
-    const res = await env.APP.fetch(
-      new Request(WEBHOOK_URL, {
-        method: "POST",
-        headers: {
-          "content-type": format === "form" ? "application/x-www-form-urlencoded" : "application/json",
-          "user-agent": "Iamport-Sandbox-Webhook/1.0",
-        },
-        body: encoded,
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-      }),
-    );
-    // Drain the body so the connection is released; its content does not matter.
-    await res.text().catch(() => "");
-    result = {
-      outcome: res.ok ? "delivered" : "failed",
-      response_status: res.status,
-      error: res.ok ? null : `HTTP ${res.status}`,
-    };
-  } catch (e) {
-    result = { outcome: "failed", response_status: null, error: e instanceof Error ? e.message : String(e) };
-  }
+  const result = await postToApp(
+    env,
+    WEBHOOK_URL,
+    {
+      "content-type": format === "form" ? "application/x-www-form-urlencoded" : "application/json",
+      "user-agent": "Iamport-Sandbox-Webhook/1.0",
+    },
+    encoded,
+  );
   if (result.outcome === "failed") console.warn(`sandbox webhook ${id} failed: ${result.error}`);
   try {
     await finishWebhook(env.SANDBOX_DB, id, { ...result, finished_at: Math.floor(Date.now() / 1000) });
   } catch (e) {
     console.error("sandbox webhook: could not record outcome", e);
+  }
+}
+
+export interface DeliveryResult {
+  outcome: "delivered" | "failed";
+  response_status: number | null;
+  error: string | null;
+}
+
+/**
+ * One delivery attempt to the app through the APP binding: any 2xx is delivered, anything else (another status,
+ * a network error, no answer within the gateway's read timeout) failed. Shared by V1's and V2's webhooks.
+ */
+export async function postToApp(
+  env: Env,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number = DELIVERY_TIMEOUT_MS,
+): Promise<DeliveryResult> {
+  try {
+    if (!env.APP) throw new Error("no APP service binding");
+    const res = await env.APP.fetch(
+      new Request(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) }),
+    );
+    // Drain the body so the connection is released; its content does not matter.
+    await res.text().catch(() => "");
+    return { outcome: res.ok ? "delivered" : "failed", response_status: res.status, error: res.ok ? null : `HTTP ${res.status}` };
+  } catch (e) {
+    return { outcome: "failed", response_status: null, error: e instanceof Error ? e.message : String(e) };
   }
 }

@@ -35,10 +35,10 @@ export function formatAmount(amount: number, currency: string): string {
 }
 
 /** JSON that is safe inside a <script> element: no "</script>", no HTML comment openers. */
-const scriptJson = (v: unknown): string =>
+export const scriptJson = (v: unknown): string =>
   JSON.stringify(v).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");
 
-const STYLE = `
+export const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font-family:system-ui,-apple-system,"Apple SD Gothic Neo","Malgun Gothic",sans-serif;background:#f3f4f6;color:#111827}
 main{max-width:420px;margin:0 auto;padding:20px 16px}

@@ -7,6 +7,13 @@ const TABLES = [
   "sandbox_webhooks",
   "sandbox_clock",
   "sandbox_schedules",
+  // PortOne V2
+  "portone_payments",
+  "portone_pre_registrations",
+  "portone_billing_keys",
+  "portone_webhooks",
+  "portone_webhook_attempts",
+  "portone_webhook_secrets",
 ];
 
 export async function resetAll(db: D1Database): Promise<void> {

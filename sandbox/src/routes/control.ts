@@ -1,7 +1,8 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { advanceClock, nowMs, readOffsetMs, resetClock } from "../clock";
+import { nowMs } from "../clock";
+import { advanceSharedClock, clockView, resetSharedClock } from "../shared-clock";
 import { addFault, clearFaults, FAULT_KINDS, listFaults } from "../db/faults";
 import { getPayment, getWebhookFormat, keyUses } from "../db/payments";
 import { resetAll } from "../db/reset";
@@ -393,18 +394,14 @@ control.delete(
   },
 );
 
-const clockView = async (c: Context<AppEnv>) => {
-  const offset = await readOffsetMs(c.env.SANDBOX_DB);
-  return { now: Math.floor((Date.now() + offset) / 1000), offset_seconds: Math.floor(offset / 1000) };
-};
-
 control.get(
   "/clock",
   describe({ operationId: "sandboxClock", summary: "The sandbox's test clock", answer: { description: "Its now and offset.", body: Clock } }),
-  async (c) => c.json(await clockView(c)),
+  async (c) => c.json(await clockView(c.env)),
 );
 
-// Moving the clock is time passing: the schedules that fall due run, as Iamport's scheduler would run them.
+// Moving the clock is time passing: the schedules that fall due run, as Iamport's scheduler would run them (and the
+// PortOne V2 sandbox's webhook retries that fall due are sent: the clock is shared, see shared-clock.ts).
 const AdvanceBody = z.object({ advance_seconds: z.number().int().min(0).max(10 * 365 * 86400) });
 
 control.post(
@@ -419,10 +416,7 @@ control.post(
   }),
   async (c) => {
     const b = parse(AdvanceBody, await readBody(c));
-    const offset = await advanceClock(c.env.SANDBOX_DB, b.advance_seconds);
-    const now = Date.now() + offset;
-    const executed = await runDueSchedules(c.env, c.executionCtx, now, Math.floor(now / 1000));
-    return c.json({ ...(await clockView(c)), schedules_executed: executed.length });
+    return c.json(await advanceSharedClock(c.env, c.executionCtx, b.advance_seconds));
   },
 );
 
@@ -430,8 +424,7 @@ control.delete(
   "/clock",
   describe({ operationId: "sandboxResetClock", summary: "Put the test clock back to real time", answer: { description: "The clock.", body: Clock } }),
   async (c) => {
-    await resetClock(c.env.SANDBOX_DB);
-    return c.json(await clockView(c));
+    return c.json(await resetSharedClock(c.env));
   },
 );
 
