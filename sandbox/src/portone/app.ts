@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { api } from "./api";
+import { portoneBrowser } from "./browser";
 import { portoneControl } from "./control";
 import { PORTONE_BASE_PATH } from "./env";
 import { PortOneError, portoneErrorResponse, V2_MSG } from "./errors";
@@ -8,6 +9,7 @@ import { PortOneError, portoneErrorResponse, V2_MSG } from "./errors";
 /** The PortOne V2 sandbox: control routes, then the REST subset behind faults and the API secret. */
 export const portoneApp = new Hono<AppEnv>().basePath(PORTONE_BASE_PATH);
 portoneApp.route("/__control", portoneControl);
+portoneApp.route("/", portoneBrowser);
 portoneApp.route("/", api);
 
 portoneApp.onError((err, c) => {

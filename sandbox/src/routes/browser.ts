@@ -87,7 +87,7 @@ const toOrder = (p: RequestPay, c: Context<AppEnv>, mode: string): OrderParams =
   vbankDue: p.vbank_due,
 });
 
-function isOrigin(v: string | undefined): v is string {
+export function isOrigin(v: string | undefined): v is string {
   if (!v) return false;
   try {
     return new URL(v).origin === v;
