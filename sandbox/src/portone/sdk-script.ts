@@ -42,7 +42,9 @@ export function portoneSdkScript(basePath: string): string {
   function redirects(request) {
     if (typeof request.redirectUrl !== "string" || request.redirectUrl === "") return false;
     var wt = request.windowType || {};
-    var mobile = /Mobi|Android|iPhone|iPad/i.test(navigator.userAgent);
+    var uaData = navigator.userAgentData;
+    var mobile = /Mobi|Android|iPhone|iPad/i.test(navigator.userAgent) || !!(uaData && uaData.mobile) ||
+      (navigator.maxTouchPoints > 0 && window.matchMedia("(pointer: coarse)").matches);
     return mobile ? wt.mobile !== "POPUP" && wt.mobile !== "IFRAME" : wt.pc === "REDIRECTION";
   }
 
