@@ -19,8 +19,9 @@ export async function advanceSharedClock(
   const offset = await advanceClock(env.SANDBOX_DB, seconds);
   const now = Date.now() + offset;
   const executed = await runDueSchedules(env, ctx, now, Math.floor(now / 1000));
-  // After the answer: the retries go to the app, which may be the caller waiting for this answer.
-  ctx.waitUntil(runDueWebhooks(env, now).catch((e) => console.error("sandbox portone webhook retries", e)));
+  // Sent before answering, so time has fully passed when the caller goes on (the app, when it is the caller,
+  // receives them on other requests meanwhile); a failed retry is recorded on its message, never thrown here.
+  await runDueWebhooks(env, now).catch((e) => console.error("sandbox portone webhook retries", e));
   return { ...(await clockView(env)), schedules_executed: executed.length };
 }
 
