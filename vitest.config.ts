@@ -56,6 +56,8 @@ export default defineConfig(async () => {
             // The test clock is shared by every test, like the sandbox's: only the clock pass (CLOCK_TESTS=1) turns it
             // on, so the main pass measures requests without its D1 read (test/integration/budgets.test.ts).
             TEST_CLOCK: process.env.CLOCK_TESTS ? "true" : "false",
+            // Two PortOne V2 webhook secrets, as during a rotation on our side (test/helpers/portone-webhooks.ts).
+            PORTONE_WEBHOOK_SECRET: "whsec_uON8e5gr2hpvnJE2gZyScNc9vry/epYx yXVoxBzq5Ni1ZtK+Yw+VG0MMtMLXb/b/",
             TEST_MIGRATIONS: appMigrations, SANDBOX_MIGRATIONS: sandboxMigrations, DEMO_CATALOGUE: demoCatalogue,
           },
           outboundService: refuseOutbound,

@@ -17,6 +17,7 @@ import { docsRoutes } from "./routes/docs";
 import { localeRoutes } from "./routes/locale";
 import { notFoundPage, pageRoutes } from "./routes/pages";
 import { paymentRoutes } from "./routes/payments";
+import { portoneWebhookRoutes } from "./routes/portone-webhooks";
 import { productRoutes } from "./routes/products";
 import { returnRoutes } from "./routes/returns";
 import { adminSubscriptionRoutes } from "./routes/admin-subscriptions";
@@ -117,6 +118,7 @@ export function createApp() {
 
   app.use("/webhooks/*", limitBody(), requireContentType(["application/json", "application/x-www-form-urlencoded"]));
   app.route("/webhooks", webhookRoutes);
+  app.route("/webhooks", portoneWebhookRoutes);
 
   app.use("/payments/return", loadSession());
   app.route("/payments", returnRoutes);

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { splitWebhookSecrets, webhookSecretBytes } from "./gateway/portone-v2/webhook-signature";
 import type { GatewayName } from "./gateway/types";
 
 const commaList = z
@@ -65,6 +66,15 @@ const ConfigSchema = z.object({
   DUNNING_FINAL_STATUS: z.enum(["unpaid", "canceled"]).default("unpaid"),
   // Due subscriptions one cron run enqueues at most (claimed a hundred at a time); the next run takes the rest.
   RENEWAL_SWEEP_LIMIT: positiveInt.default(5000),
+  // PortOne V2's webhook secret(s), from its console (base64, optionally whsec_-prefixed). Several, separated by
+  // spaces or commas, while a secret is being rotated. Unset: POST /webhooks/portone refuses every delivery.
+  PORTONE_WEBHOOK_SECRET: z
+    .string()
+    .default("")
+    .transform(splitWebhookSecrets)
+    .refine((secrets) => secrets.every((s) => webhookSecretBytes(s) !== undefined), {
+      message: "each secret must be base64 (optionally after whsec_), as PortOne's console shows it",
+    }),
 }).superRefine((c, ctx) => {
   if (c.APP_ENV === "production" && c.TEST_CLOCK) {
     ctx.addIssue({ code: "custom", path: ["TEST_CLOCK"], message: "the test clock does not exist in production" });

@@ -139,9 +139,13 @@ export const webhookInbox = sqliteTable("webhook_inbox", {
   valid: integer("valid").notNull(),
   error: text("error"),
   processedAt: integer("processed_at"),
+  // A signed delivery's own id (PortOne V2's webhook-id header, the same on each retry): stored once, whatever the
+  // retries. Null for Iamport V1's deliveries, which carry none (SQLite's unique index allows many nulls).
+  webhookId: text("webhook_id"),
 }, (t) => [
   index("webhook_inbox_unprocessed").on(t.valid, t.processedAt, t.receivedAt),
   index("webhook_inbox_received").on(t.receivedAt),
+  uniqueIndex("webhook_inbox_webhook_id").on(t.webhookId),
 ]);
 
 export const refunds = sqliteTable("refunds", {

@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   "bad_request",
   "invalid_idempotency_key",
   "invalid_webhook",
+  "invalid_signature",
   "unauthorized",
   "invalid_credentials",
   "forbidden",

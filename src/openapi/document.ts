@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { generateSpecs, resolver } from "hono-openapi";
 import type { OpenAPIV3_1 } from "openapi-types";
 import type { ErrorStatus } from "../domain/errors";
+import { PortoneNotification } from "../services/portone-webhooks";
 import { IamportNotification } from "../services/webhooks";
 import { ErrorJson } from "../services/present";
 import { AUTH_KEY, ERRORS_KEY, LOCAL_ONLY_KEY, responseSchema, type ErrorMarks } from "./describe";
@@ -127,6 +128,38 @@ async function iamportWebhook() {
   return { entry, schemas: components?.schemas ?? {} };
 }
 
+/** PortOne V2's webhook: signed (Standard Webhooks), so its headers are part of what it sends. */
+async function portoneWebhook() {
+  const { schema, components } = await resolver(PortoneNotification).toOpenAPISchema();
+  const header = (description: string) => ({ required: true, description, schema: { type: "string" as const } });
+  const entry: OpenAPIV3_1.PathItemObject = {
+    post: {
+      operationId: "portoneNotification",
+      summary: "PortOne V2's webhook",
+      description:
+        "PortOne posts this to `POST /webhooks/portone` (set that URL, and copy its secret into PORTONE_WEBHOOK_SECRET, " +
+        "in PortOne's console) when a payment or billing key changes. It is signed the Standard Webhooks way: HMAC-SHA256 " +
+        "over `{webhook-id}.{webhook-timestamp}.{raw body}` with the secret, base64 in `webhook-signature` as `v1,<sig>` " +
+        "(several during a rotation). pocketpay refuses it unless a signature matches and the timestamp is within 300 " +
+        "seconds, then stores it once per webhook-id and asks the gateway for the payment before changing anything.",
+      tags: ["Webhooks"],
+      security: [],
+      parameters: [
+        { name: "webhook-id", in: "header", ...header("The delivery's id, the same on each retry.") },
+        { name: "webhook-timestamp", in: "header", ...header("When this attempt was signed (seconds since the epoch).") },
+        { name: "webhook-signature", in: "header", ...header("Space-separated `v1,<base64>` signatures.") },
+      ],
+      requestBody: { required: true, content: { "application/json": { schema: schema as OpenAPIV3_1.ReferenceObject } } },
+      responses: {
+        "200": { description: "Stored (or already stored); validation is queued when the event can change a payment." },
+        "400": { description: "Verified but malformed (stored for inspection, never acted on)." },
+        "401": { description: "Unsigned, mis-signed, stale or future: refused, nothing stored." },
+      },
+    },
+  };
+  return { entry, schemas: components?.schemas ?? {} };
+}
+
 /**
  * The Iamport sandbox's control routes (local development and tests only), as the sandbox describes them
  * (sandbox/src/openapi.ts): how a test or a demo acts as the buyer, arms faults or moves the test clock.
@@ -183,6 +216,7 @@ export async function buildDocument(
   if (sandbox) Object.assign(paths, markedLocalOnly(sandbox.paths));
 
   const webhook = await iamportWebhook();
+  const portone = await portoneWebhook();
   const error = await responseSchema(ErrorJson).toOpenAPISchema();
   const document: OpenApiDocument = {
     openapi: "3.1.0",
@@ -195,7 +229,7 @@ export async function buildDocument(
       { name: "Payments", description: "Orders, the browser's report, cancels and refunds." },
       { name: "Subscriptions", description: "정기결제: plans, billing keys registered in Iamport's window, renewals by pocketpay's own scheduler, invoices and dunning." },
       { name: "Admin", description: "Administrators." },
-      { name: "Webhooks", description: "What Iamport sends pocketpay." },
+      { name: "Webhooks", description: "What Iamport (V1) and PortOne (V2) send pocketpay." },
       { name: "Pages", description: "What the pages' own forms post (the pages themselves are HTML, not part of this API)." },
       { name: "Service", description: "Health, this document and, outside production, the benchmark's counters." },
       ...(sandbox
@@ -203,13 +237,14 @@ export async function buildDocument(
         : []),
     ],
     paths,
-    webhooks: { iamportNotification: webhook.entry },
+    webhooks: { iamportNotification: webhook.entry, portoneNotification: portone.entry },
     components: {
       schemas: {
         ...(generated.components?.schemas ?? {}),
         ...(error.components?.schemas ?? {}),
         ...((sandbox?.schemas ?? {}) as Record<string, OpenAPIV3_1.SchemaObject>),
         ...webhook.schemas,
+        ...portone.schemas,
       },
       parameters: {
         IdempotencyKey: {

@@ -97,10 +97,13 @@ export async function reconcile(deps: Deps): Promise<ReconcileReport> {
     const deliveries = await unprocessedDeliveries(deps.db, now - grace, RECONCILE_BATCH);
     report.unprocessed_deliveries = deliveries.length;
     await send(
-      deliveries.flatMap((d) =>
+      deliveries.flatMap((d): ValidationMessage[] =>
         d.impUid
           ? [{ imp_uid: d.impUid, ...(d.merchantUid ? { merchant_uid: d.merchantUid } : {}), source: "reconciler" as const, inbox_id: d.id }]
-          : [],
+          : // PortOne V2's deliveries name the order only (paymentId): it is looked up by that.
+            d.merchantUid
+            ? [{ merchant_uid: d.merchantUid, source: "reconciler" as const, inbox_id: d.id }]
+            : [],
       ),
     );
   });
