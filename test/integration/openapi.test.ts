@@ -108,6 +108,21 @@ describe("the OpenAPI document", () => {
     expect((doc.components?.schemas as Json).IamportNotification.required.sort()).toEqual(["imp_uid", "merchant_uid", "status"]);
   });
 
+  it("describes PortOne V2's signed webhook as a webhooks entry, with its three headers and the schema the service parses", async () => {
+    const doc = await served();
+    const post = (doc.webhooks as Json).portoneNotification.post;
+    expect(post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/PortoneNotification" });
+    expect(post.parameters.map((p: Json) => [p.name, p.in, p.required])).toEqual([
+      ["webhook-id", "header", true],
+      ["webhook-timestamp", "header", true],
+      ["webhook-signature", "header", true],
+    ]);
+    expect((doc.components?.schemas as Json).PortoneNotification.required.sort()).toEqual(["data", "type"]);
+    const route = (doc.paths as Json)["/webhooks/portone"].post;
+    expect(Object.keys(route.responses).sort()).toEqual(expect.arrayContaining(["200", "400", "401", "503"]));
+    expect(JSON.stringify(route.responses["401"])).toContain("invalid_signature");
+  });
+
   it("is valid OpenAPI 3.1: Redocly's strict ruleset finds nothing, in local and in production", async () => {
     expect((await tool("lint", await served())).problems).toEqual([]);
     expect((await tool("lint", await servedInProduction())).problems).toEqual([]);
