@@ -137,23 +137,21 @@ async function portoneWebhook() {
       operationId: "portoneNotification",
       summary: "PortOne V2's webhook",
       description:
-        "PortOne posts this to `POST /webhooks/portone` (set that URL, and copy its secret into PORTONE_WEBHOOK_SECRET, " +
-        "in PortOne's console) when a payment or billing key changes. It is signed the Standard Webhooks way: HMAC-SHA256 " +
-        "over `{webhook-id}.{webhook-timestamp}.{raw body}` with the secret, base64 in `webhook-signature` as `v1,<sig>` " +
-        "(several during a rotation). pocketpay refuses it unless a signature matches and the timestamp is within 300 " +
-        "seconds, then stores it once per webhook-id and asks the gateway for the payment before changing anything.",
+        "PortOne posts this to `POST /webhooks/portone` (set in its console) when a payment or billing key changes, " +
+        "signed the Standard Webhooks way with PORTONE_WEBHOOK_SECRET. pocketpay verifies it, stores it once per " +
+        "webhook-id, and asks the gateway for the payment before changing anything.",
       tags: ["Webhooks"],
       security: [],
       parameters: [
         { name: "webhook-id", in: "header", ...header("The delivery's id, the same on each retry.") },
-        { name: "webhook-timestamp", in: "header", ...header("When this attempt was signed (seconds since the epoch).") },
-        { name: "webhook-signature", in: "header", ...header("Space-separated `v1,<base64>` signatures.") },
+        { name: "webhook-timestamp", in: "header", ...header("Seconds since the epoch; ±300 s of now.") },
+        { name: "webhook-signature", in: "header", ...header("`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated.") },
       ],
       requestBody: { required: true, content: { "application/json": { schema: schema as OpenAPIV3_1.ReferenceObject } } },
       responses: {
-        "200": { description: "Stored (or already stored); validation is queued when the event can change a payment." },
-        "400": { description: "Verified but malformed (stored for inspection, never acted on)." },
-        "401": { description: "Unsigned, mis-signed, stale or future: refused, nothing stored." },
+        "200": { description: "Stored (or already stored)." },
+        "400": { description: "Verified but malformed (stored, never acted on)." },
+        "401": { description: "Not signed right, or not within 300 s: nothing stored." },
       },
     },
   };

@@ -15,18 +15,15 @@ export const portoneWebhookRoutes = new Hono<AppEnv>().post(
   describe({
     operationId: "receivePortoneNotification",
     summary: "PortOne V2's webhooks (set this URL in PortOne's console)",
-    description:
-      "See the `portoneNotification` webhook. Signed the Standard Webhooks way with PORTONE_WEBHOOK_SECRET; an unsigned, " +
-      "mis-signed, stale or future delivery is refused with 401 and stores nothing. Answered 200 only once the delivery " +
-      "is stored; a retry of a stored delivery (the same webhook-id) is answered 200 and changes nothing.",
+    description: "See the `portoneNotification` webhook. A retry of a stored delivery (same webhook-id) answers 200 and changes nothing.",
     tags: ["Webhooks"],
     headers: {
-      "webhook-id": { description: "The delivery's id, the same on each retry of it.", required: true },
-      "webhook-timestamp": { description: "When this attempt was signed, in seconds since the epoch (±300 s of now).", required: true },
-      "webhook-signature": { description: "Space-separated `v1,<base64 HMAC-SHA256>` signatures of `id.timestamp.body`.", required: true },
+      "webhook-id": { description: "The delivery's id.", required: true },
+      "webhook-timestamp": { description: "Seconds since the epoch.", required: true },
+      "webhook-signature": { description: "`v1,<base64>` signatures.", required: true },
     },
     requestBody: { schema: PortoneNotification, mediaTypes: ["application/json"] },
-    responses: { 200: { description: "Stored (or stored before); validation is queued when the event can change a payment.", body: Received } },
+    responses: { 200: { description: "Stored (or stored before).", body: Received } },
     errors: { 400: ["invalid_webhook"], 401: ["invalid_signature"], 503: ["config_error"] },
   }),
   async (c) => {

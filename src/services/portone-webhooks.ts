@@ -13,22 +13,19 @@ import { enqueueValidation } from "./enqueue";
 // The OpenAPI document shows this schema as the webhook's body (src/openapi/document.ts).
 export const PortoneNotification = z
   .object({
-    type: z.string().min(1).max(100).meta({
-      description: "The event: Transaction.Paid, Transaction.Failed, Transaction.Cancelled, Transaction.PartialCancelled, " +
-        "Transaction.VirtualAccountIssued, Transaction.Ready, BillingKey.Issued, ... (others are acknowledged and ignored).",
-    }),
-    timestamp: z.string().max(64).optional().meta({ description: "When the event happened (RFC 3339); the same on every retry." }),
+    type: z.string().min(1).max(100).meta({ description: "Transaction.Paid, Transaction.Cancelled, BillingKey.Issued, ... (unknown types are ignored)." }),
+    timestamp: z.string().max(64).optional().meta({ description: "When the event happened (RFC 3339)." }),
     data: z
       .looseObject({
-        paymentId: z.string().min(1).max(200).optional().meta({ description: "The order's id (pocketpay's merchant_uid: `pay_` and 32 hex characters)." }),
-        transactionId: z.string().min(1).max(200).optional().meta({ description: "PortOne's id of this attempt at the payment." }),
-        storeId: z.string().max(200).optional().meta({ description: "The PortOne store the event belongs to." }),
-        cancellationId: z.string().max(200).optional().meta({ description: "With a cancel: the cancellation's id." }),
-        billingKey: z.string().max(200).optional().meta({ description: "With BillingKey.* events: the billing key." }),
+        paymentId: z.string().min(1).max(200).optional().meta({ description: "The order's id (our merchant_uid)." }),
+        transactionId: z.string().min(1).max(200).optional(),
+        storeId: z.string().max(200).optional(),
+        cancellationId: z.string().max(200).optional(),
+        billingKey: z.string().max(200).optional(),
       })
-      .meta({ description: "The event's details; Transaction.* events always carry paymentId and transactionId." }),
+      .meta({ description: "Transaction.* events carry paymentId and transactionId." }),
   })
-  .meta({ id: "PortoneNotification", description: "PortOne V2's webhook body; other fields may appear and are ignored." });
+  .meta({ id: "PortoneNotification", description: "PortOne V2's webhook (2024-04-25); other fields are ignored." });
 
 type Notification = z.infer<typeof PortoneNotification>;
 
