@@ -1,15 +1,11 @@
+import type { IamportCheckoutParams } from "../domain/checkout-params";
 import { api } from "./api";
 import { t } from "./i18n";
 
 // Iamport's browser SDK (IMP.init / IMP.request_pay), and what the page does with the window's answer.
 
-/** What POST /api/payments answers in `checkout`, and the payment page carries in data-checkout. */
-export interface Checkout {
-  imp_code: string;
-  sdk_url: string;
-  m_redirect_url: string;
-  params: { merchant_uid: string; m_redirect_url?: string; [key: string]: unknown };
-}
+/** What POST /api/payments answers in `checkout`, and the payment page carries in data-checkout (Iamport's). */
+export type Checkout = IamportCheckoutParams;
 
 /** The SDK callback's payload (`imp_success` is what mobile redirects name `success`). */
 export interface PayResponse {
