@@ -131,27 +131,24 @@ async function iamportWebhook() {
 /** PortOne V2's webhook: signed (Standard Webhooks), so its headers are part of what it sends. */
 async function portoneWebhook() {
   const { schema, components } = await resolver(PortoneNotification).toOpenAPISchema();
-  const header = (description: string) => ({ required: true, description, schema: { type: "string" as const } });
+  const header = { required: true, description: "Standard Webhooks", schema: { type: "string" as const } };
   const entry: OpenAPIV3_1.PathItemObject = {
     post: {
       operationId: "portoneNotification",
       summary: "PortOne V2's webhook",
-      description:
-        "PortOne posts this to `POST /webhooks/portone` (set in its console) when a payment or billing key changes, " +
-        "signed the Standard Webhooks way with PORTONE_WEBHOOK_SECRET. pocketpay verifies it, stores it once per " +
-        "webhook-id, and asks the gateway for the payment before changing anything.",
+      description: "Signed the Standard Webhooks way with PORTONE_WEBHOOK_SECRET; stored once per webhook-id.",
       tags: ["Webhooks"],
       security: [],
       parameters: [
-        { name: "webhook-id", in: "header", ...header("The delivery's id, the same on each retry.") },
-        { name: "webhook-timestamp", in: "header", ...header("Seconds since the epoch; ±300 s of now.") },
-        { name: "webhook-signature", in: "header", ...header("`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated.") },
+        { name: "webhook-id", in: "header", ...header },
+        { name: "webhook-timestamp", in: "header", ...header },
+        { name: "webhook-signature", in: "header", ...header },
       ],
       requestBody: { required: true, content: { "application/json": { schema: schema as OpenAPIV3_1.ReferenceObject } } },
       responses: {
-        "200": { description: "Stored (or already stored)." },
-        "400": { description: "Verified but malformed (stored, never acted on)." },
-        "401": { description: "Not signed right, or not within 300 s: nothing stored." },
+        "200": { description: "Stored." },
+        "400": { description: "Malformed." },
+        "401": { description: "Signature refused." },
       },
     },
   };

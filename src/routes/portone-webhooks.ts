@@ -15,13 +15,7 @@ export const portoneWebhookRoutes = new Hono<AppEnv>().post(
   describe({
     operationId: "receivePortoneNotification",
     summary: "PortOne V2's webhooks (set this URL in PortOne's console)",
-    description: "See the `portoneNotification` webhook. A retry of a stored delivery (same webhook-id) answers 200 and changes nothing.",
     tags: ["Webhooks"],
-    headers: {
-      "webhook-id": { description: "The delivery's id.", required: true },
-      "webhook-timestamp": { description: "Seconds since the epoch.", required: true },
-      "webhook-signature": { description: "`v1,<base64>` signatures.", required: true },
-    },
     requestBody: { schema: PortoneNotification, mediaTypes: ["application/json"] },
     responses: { 200: { description: "Stored (or stored before).", body: Received } },
     errors: { 400: ["invalid_webhook"], 401: ["invalid_signature"], 503: ["config_error"] },
