@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt } from "drizzle-orm";
 import type { BatchResponse } from "drizzle-orm/batch";
 import { rawStatement, runBatch, statement } from "./batch";
 import { invalidTransition } from "../domain/errors";
@@ -132,25 +132,6 @@ export function paymentDetailFrom([found, events, refundRows, items]: DetailResu
 /** The payment with its timeline, refunds and line items: one batch, one round trip. */
 export async function loadPaymentDetail(db: Db, merchantUid: string) {
   return paymentDetailFrom(await db.batch(paymentDetailReads(db, merchantUid)));
-}
-
-/**
- * Records the imp_uid the browser reported, for the owner only, unless a different one is already there.
- * Returns the row after the write, or undefined when nothing matched (unknown, not the owner's, or conflict).
- */
-export function recordImpUid(db: Db, a: { merchantUid: string; userId: string; impUid: string; now: number }) {
-  return db
-    .update(payments)
-    .set({ impUid: a.impUid, updatedAt: a.now, validationQueuedAt: a.now })
-    .where(
-      and(
-        eq(payments.merchantUid, a.merchantUid),
-        eq(payments.userId, a.userId),
-        or(isNull(payments.impUid), eq(payments.impUid, a.impUid)),
-      ),
-    )
-    .returning()
-    .get();
 }
 
 /** Replaces an imp_uid that turned out to belong to no payment of this order (compare-and-set on the old one). */

@@ -70,6 +70,10 @@ export const payments = sqliteTable("payments", {
   cancelledAt: integer("cancelled_at"),
   // Set when the row was last sent to the validation queue; the reconciler uses it to find stuck rows.
   validationQueuedAt: integer("validation_queued_at"),
+  // The imp_uid of a validation message that is queued and not yet started (src/db/validation-hints.ts): a hint
+  // about the same imp_uid that arrives meanwhile rides on that message instead of queueing its own. The consumer
+  // clears it when it starts, before its Iamport lookup; NULL when nothing is waiting.
+  pendingValidationImpUid: text("pending_validation_imp_uid"),
   // When the reconciler next compares this paid payment with Iamport (a cancel made in Iamport's console whose
   // webhook was lost): 1 h, 1 day, 7 days and 30 days after it was paid, then never (NULL).
   nextRecheckAt: integer("next_recheck_at"),
@@ -146,6 +150,8 @@ export const webhookInbox = sqliteTable("webhook_inbox", {
   index("webhook_inbox_unprocessed").on(t.valid, t.processedAt, t.receivedAt),
   index("webhook_inbox_received").on(t.receivedAt),
   uniqueIndex("webhook_inbox_webhook_id").on(t.webhookId),
+  // The deliveries still waiting for a payment's validation (the consumer takes them over as it starts).
+  index("webhook_inbox_pending_by_order").on(t.merchantUid, t.impUid).where(sql`${t.processedAt} IS NULL`),
 ]);
 
 export const refunds = sqliteTable("refunds", {

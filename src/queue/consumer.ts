@@ -1,4 +1,5 @@
 import { markProcessed } from "../db/inbox";
+import { markDeliveriesProcessed } from "../db/validation-hints";
 import { GatewayError, GatewayRefusalError, isRetryable } from "../gateway/errors";
 import type { Deps } from "../services/deps";
 import { renewSubscription } from "../services/renew-subscription";
@@ -43,9 +44,11 @@ async function consumeOne(message: Message<unknown>, deps: Deps) {
   const body = parsed.data;
   try {
     const outcome = await validatePayment(deps, body);
-    const { payment: _row, ...result } = outcome.result === "applied" ? outcome : { ...outcome, payment: null };
-    log({ level: "info", event: "validated", attempts: message.attempts, source: body.source, ...result });
-    if (body.inbox_id) await markProcessed(deps.db, body.inbox_id, deps.now(), outcome.result === "ignored" ? outcome.detail : null);
+    const { payment: _row, riders, ...result } = outcome.result === "applied" ? outcome : { ...outcome, payment: null };
+    log({ level: "info", event: "validated", attempts: message.attempts, source: body.source, coalesced: riders.length, ...result });
+    // Its own delivery, and those that queued no message because this one was waiting (src/db/validation-hints.ts).
+    const answered = body.inbox_id ? [body.inbox_id, ...riders] : riders;
+    if (answered.length > 0) await markDeliveriesProcessed(deps.db, answered, deps.now(), outcome.result === "ignored" ? outcome.detail : null);
     message.ack();
   } catch (e) {
     if (e instanceof GatewayError && !isRetryable(e)) {

@@ -1,10 +1,11 @@
 import { isUniqueViolation } from "../db/client";
-import { findPaymentByImpUid, findPaymentByMerchantUid, recordImpUid } from "../db/payments";
+import { findPaymentByImpUid, findPaymentByMerchantUid } from "../db/payments";
+import { recordBrowserReport } from "../db/validation-hints";
 import type { PaymentRow } from "../db/schema";
 import { conflict, notFound } from "../domain/errors";
 import type { EventSource } from "../domain/payment-state";
 import type { Deps } from "./deps";
-import { enqueueValidation } from "./enqueue";
+import { enqueueClaimed, enqueueValidation } from "./enqueue";
 import { impUidVerified } from "./validate-payment";
 
 /**
@@ -16,8 +17,9 @@ export async function completePayment(
   a: { userId: string; merchantUid: string; impUid: string; source: EventSource },
 ): Promise<PaymentRow> {
   let row: PaymentRow | undefined;
+  let queue: boolean;
   try {
-    row = await recordImpUid(deps.db, { ...a, now: deps.now() });
+    ({ row, queue } = await recordBrowserReport(deps.db, { ...a, now: deps.now() }));
   } catch (e) {
     if (!isUniqueViolation(e, "imp_uid")) throw e;
     return reportHeldElsewhere(deps, a);
@@ -29,8 +31,9 @@ export async function completePayment(
       recorded_imp_uid: existing.impUid,
     });
   }
-  if (row.status === "ready") {
-    await enqueueValidation(deps, { merchant_uid: row.merchantUid, imp_uid: a.impUid, source: a.source });
+  // Not queued when a validation of this imp_uid is already waiting (usually the webhook's): it answers this too.
+  if (row.status === "ready" && queue) {
+    await enqueueClaimed(deps, { merchant_uid: row.merchantUid, imp_uid: a.impUid, source: a.source });
   }
   return row;
 }

@@ -137,6 +137,7 @@ async function createPrepared(
       paidAt: null,
       cancelledAt: null,
       validationQueuedAt: null,
+      pendingValidationImpUid: null,
       nextRecheckAt: null,
       invoiceId: null,
       attempt: null,

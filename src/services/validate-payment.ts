@@ -1,4 +1,5 @@
 import { isUniqueViolation } from "../db/client";
+import { startValidation } from "../db/validation-hints";
 import { applyTransition, findHintedOrders, findPaymentByImpUid, findPaymentByMerchantUid, replaceImpUid } from "../db/payments";
 import type { PaymentRow } from "../db/schema";
 import type { EventSource, PaymentStatus } from "../domain/payment-state";
@@ -13,7 +14,12 @@ import { failRefund, pendingRefundsOf, refundsOf } from "../db/refunds";
 import { announceStatus } from "./status-watch";
 import { settleAttempt } from "./settle-attempt";
 
-export type ValidationOutcome =
+export type ValidationOutcome = Settled & {
+  /** Webhook deliveries whose hints rode on this validation (src/db/validation-hints.ts); the caller marks them. */
+  riders: number[];
+};
+
+type Settled =
   /** `payment` is the row as the change left it (announced to waiters; not for logs). */
   | { result: "applied"; merchant_uid: string; status: PaymentStatus; steps: string[]; payment: PaymentRow }
   | { result: "unchanged"; merchant_uid: string; status: PaymentStatus; detail: string }
@@ -65,19 +71,30 @@ function alreadySettled(order: PaymentRow, msg: ValidationMessage): boolean {
  * it is committed.
  */
 export async function validatePayment(deps: Deps, msg: ValidationMessage, known?: GatewayPayment): Promise<ValidationOutcome> {
-  const done = await settle(deps, msg, known);
+  // A run that will ask the gateway (no `known` answer, which may predate a hint) starts by taking over the hints
+  // waiting for this imp_uid: they queued no message of their own, and this run's lookup comes after them.
+  const { byMerchantUid: hinted, byImpUid: holder, riders } =
+    msg.merchant_uid && msg.imp_uid && !known
+      ? await startValidation(deps.db, msg.merchant_uid, msg.imp_uid, msg.inbox_id)
+      : msg.merchant_uid
+        ? { ...(await findHintedOrders(deps.db, msg.merchant_uid, msg.imp_uid)), riders: [] }
+        : { byMerchantUid: undefined, byImpUid: undefined, riders: [] };
+  const done = await settle(deps, msg, { hinted, holder, hasRiders: riders.length > 0 }, known);
   if (done.result === "applied") await announceStatus(deps, done.payment);
-  return done;
+  return { ...done, riders };
 }
 
-async function settle(deps: Deps, msg: ValidationMessage, known?: GatewayPayment): Promise<ValidationOutcome> {
-  const { byMerchantUid: hinted, byImpUid: holder } = msg.merchant_uid
-    ? await findHintedOrders(deps.db, msg.merchant_uid, msg.imp_uid)
-    : { byMerchantUid: undefined, byImpUid: undefined };
+async function settle(
+  deps: Deps,
+  msg: ValidationMessage,
+  { hinted, holder, hasRiders }: { hinted?: PaymentRow; holder?: PaymentRow; hasRiders: boolean },
+  known?: GatewayPayment,
+): Promise<Settled> {
   // Made-up or foreign hints cost no Iamport call: every order of ours is in the table before its checkout exists,
   // and an imp_uid Iamport already confirmed for another order cannot be this one's.
   if (msg.merchant_uid && !hinted) return { result: "ignored", detail: "no order of ours has this merchant_uid" };
-  if (hinted && alreadySettled(hinted, msg)) {
+  // Webhooks that rode on this run may carry news (a cancel, a late approval): then it always asks Iamport.
+  if (hinted && !hasRiders && alreadySettled(hinted, msg)) {
     return outcome(hinted, [], `already ${hinted.status}`);
   }
   if (hinted && holder && holder.id !== hinted.id && impUidVerified(holder) && msg.source !== "reconciler") {
@@ -182,7 +199,7 @@ async function settleStaleRefunds(deps: Deps, order: PaymentRow, truth: GatewayP
 
 
 
-function outcome(order: PaymentRow, steps: string[], detail: string): ValidationOutcome {
+function outcome(order: PaymentRow, steps: string[], detail: string): Settled {
   return steps.length > 0
     ? { result: "applied", merchant_uid: order.merchantUid, status: order.status, steps, payment: order }
     : { result: "unchanged", merchant_uid: order.merchantUid, status: order.status, detail };

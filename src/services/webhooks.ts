@@ -4,7 +4,8 @@ import { badRequest } from "../domain/errors";
 import { IMP_UID_PATTERN } from "../domain/imp-uid";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import type { Deps } from "./deps";
-import { enqueueValidation } from "./enqueue";
+import { storeWebhookHint } from "../db/validation-hints";
+import { enqueueClaimed } from "./enqueue";
 
 // Iamport's V1 notification: {imp_uid, merchant_uid, status} (+ cancellation_id), as JSON or a form, unsigned.
 // It is a hint only: it is stored, then the queue asks Iamport what really happened. Loose on purpose: Iamport
@@ -41,7 +42,7 @@ export async function receiveWebhook(deps: Deps, d: { sourceIp: string; contentT
   }
   const ours = parsed !== undefined && MERCHANT_UID_PATTERN.test(parsed.merchant_uid);
   const now = deps.now();
-  const inboxId = await storeDelivery(deps.db, {
+  const delivery = {
     receivedAt: now,
     sourceIp: d.sourceIp,
     contentType: d.contentType,
@@ -50,12 +51,16 @@ export async function receiveWebhook(deps: Deps, d: { sourceIp: string; contentT
     merchantUid: parsed?.merchant_uid ?? null,
     status: parsed?.status ?? null,
     valid: parsed ? 1 : 0,
-    error: problem ?? (parsed && !ours ? "not a pocketpay merchant_uid" : null),
-    processedAt: parsed && ours ? null : now,
-  });
-  if (!parsed) throw badRequest("invalid_webhook", `Malformed Iamport notification: ${problem}`);
-  if (!ours) return;
-  await enqueueValidation(deps, {
+  };
+  if (!parsed || !ours) {
+    await storeDelivery(deps.db, { ...delivery, error: problem ?? "not a pocketpay merchant_uid", processedAt: now });
+    if (!parsed) throw badRequest("invalid_webhook", `Malformed Iamport notification: ${problem}`);
+    return;
+  }
+  // Stored unprocessed; a validation already waiting for this imp_uid answers it too (src/db/validation-hints.ts).
+  const { inboxId, queue } = await storeWebhookHint(deps.db, { ...delivery, impUid: parsed.imp_uid, merchantUid: parsed.merchant_uid });
+  if (!queue) return;
+  await enqueueClaimed(deps, {
     imp_uid: parsed.imp_uid,
     merchant_uid: parsed.merchant_uid,
     source: "webhook",

@@ -1,0 +1,2 @@
+ALTER TABLE `payments` ADD `pending_validation_imp_uid` text;--> statement-breakpoint
+CREATE INDEX `webhook_inbox_pending_by_order` ON `webhook_inbox` (`merchant_uid`,`imp_uid`) WHERE "webhook_inbox"."processed_at" IS NULL;

@@ -1,0 +1,102 @@
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import type { Db } from "./client";
+import type { NewDelivery } from "./inbox";
+import { payments, webhookInbox } from "./schema";
+
+// Coalescing of validation hints. The browser's report and Iamport's webhook usually name the same imp_uid within
+// a second of each other, and each used to queue its own message; the second found the first's result and did
+// nothing but occupy the queue. Now a hint queues a message only when none is waiting for that imp_uid:
+// `payments.pending_validation_imp_uid` names the imp_uid of a queued message that has not started. A hint that
+// finds it set rides on that message (a webhook keeps its inbox row unprocessed); the consumer clears it as it
+// starts, before it asks Iamport, and in the same transaction takes over the deliveries that rode on it. So every
+// hint is followed by a lookup that began after it arrived:
+//  - a hint stored before the clear is seen by the run that cleared (its lookup comes after); a webhook's row
+//    also turns off that run's "already settled" shortcut, so a cancel or a late approval is always looked up;
+//  - a hint stored after the clear finds nothing pending and queues a message of its own;
+//  - a message that is lost leaves its riders' rows unprocessed and its order `ready`, which the reconciler
+//    sends again after its grace period, as for any lost message.
+
+const pendingIsNot = (impUid: string) => sql`${payments.pendingValidationImpUid} IS NOT ${impUid}`;
+
+/**
+ * Stores a valid webhook for one of our merchant_uids and, in the same transaction, claims the payment's pending
+ * validation for its imp_uid. `queue`: whether the caller must send the validation message (nothing was waiting
+ * for this imp_uid, or no order has this merchant_uid, which the consumer records as ignored).
+ */
+export async function storeWebhookHint(db: Db, row: NewDelivery & { impUid: string; merchantUid: string }) {
+  const [inserted, claimed, order] = await db.batch([
+    db.insert(webhookInbox).values(row).returning({ id: webhookInbox.id }),
+    db
+      .update(payments)
+      .set({ pendingValidationImpUid: row.impUid })
+      .where(and(eq(payments.merchantUid, row.merchantUid), pendingIsNot(row.impUid)))
+      .returning({ id: payments.id }),
+    db.select({ id: payments.id }).from(payments).where(eq(payments.merchantUid, row.merchantUid)),
+  ]);
+  return { inboxId: inserted[0]!.id, queue: claimed.length > 0 || order.length === 0 };
+}
+
+/**
+ * The browser's report (owner only, never overwriting a different imp_uid): records the imp_uid and, while the
+ * order is `ready`, claims its pending validation, in one transaction. `queue`: whether the caller must send the
+ * message (false: one for this imp_uid is already waiting and will answer this report too). `row` is undefined
+ * when the order is not the user's or holds another imp_uid; a unique violation (another order holds the imp_uid)
+ * is thrown and changes nothing.
+ */
+export async function recordBrowserReport(db: Db, a: { merchantUid: string; userId: string; impUid: string; now: number }) {
+  const reportable = and(
+    eq(payments.merchantUid, a.merchantUid),
+    eq(payments.userId, a.userId),
+    or(isNull(payments.impUid), eq(payments.impUid, a.impUid)),
+  );
+  const [claimed, recorded] = await db.batch([
+    db
+      .update(payments)
+      .set({ pendingValidationImpUid: a.impUid })
+      .where(and(reportable, eq(payments.status, "ready"), pendingIsNot(a.impUid)))
+      .returning({ id: payments.id }),
+    db.update(payments).set({ impUid: a.impUid, updatedAt: a.now, validationQueuedAt: a.now }).where(reportable).returning(),
+  ]);
+  return { row: recorded[0], queue: claimed.length > 0 };
+}
+
+/** Releases a claim whose message could not be sent, so the next hint queues one (compare-and-set on the imp_uid). */
+export const releaseClaim = (db: Db, merchantUid: string, impUid: string) =>
+  db
+    .update(payments)
+    .set({ pendingValidationImpUid: null })
+    .where(and(eq(payments.merchantUid, merchantUid), eq(payments.pendingValidationImpUid, impUid)))
+    .run();
+
+/**
+ * The consumer starts validating (merchant_uid, imp_uid): in one transaction, reads the order the hint names and
+ * the order holding the imp_uid, clears the pending validation for this imp_uid, and takes the webhook deliveries
+ * still waiting for it (`riders`: inbox ids other than the message's own), whose hints this run now answers.
+ */
+export async function startValidation(db: Db, merchantUid: string, impUid: string, ownInboxId: number | undefined) {
+  const [byMerchantUid, byImpUid, , waiting] = await db.batch([
+    db.select().from(payments).where(eq(payments.merchantUid, merchantUid)),
+    db.select().from(payments).where(eq(payments.impUid, impUid)),
+    db
+      .update(payments)
+      .set({ pendingValidationImpUid: null })
+      .where(and(eq(payments.merchantUid, merchantUid), eq(payments.pendingValidationImpUid, impUid))),
+    db
+      .select({ id: webhookInbox.id })
+      .from(webhookInbox)
+      .where(and(eq(webhookInbox.merchantUid, merchantUid), eq(webhookInbox.impUid, impUid), isNull(webhookInbox.processedAt), eq(webhookInbox.valid, 1))),
+  ]);
+  return {
+    byMerchantUid: byMerchantUid[0],
+    byImpUid: byImpUid[0],
+    riders: waiting.map((r) => r.id).filter((id) => id !== ownInboxId),
+  };
+}
+
+/** Marks the deliveries a validation answered (its own and its riders) as processed, unless already marked. */
+export const markDeliveriesProcessed = (db: Db, ids: number[], now: number, note: string | null) =>
+  db
+    .update(webhookInbox)
+    .set({ processedAt: now, error: note })
+    .where(and(inArray(webhookInbox.id, ids), isNull(webhookInbox.processedAt)))
+    .run();
