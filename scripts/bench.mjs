@@ -23,7 +23,7 @@ import { addCpu, cpuAvailable, cpuBetween, cpuPer, cpuReading, cpuTotals, worker
 import { saveProfiles, startProfiling } from "./bench/profile.mjs";
 import { serverLog } from "./bench/server-log.mjs";
 import { renewalBench } from "./bench/renewals.mjs";
-import { snapshotTree, startServer } from "./bench/server.mjs";
+import { directUrl, snapshotTree, startServer } from "./bench/server.mjs";
 import { ratio, summarize, table } from "./bench/stats.mjs";
 
 const { values: args } = parseArgs({
@@ -41,6 +41,7 @@ const { values: args } = parseArgs({
     "skip-bundle": { type: "boolean", default: false },
     strict: { type: "boolean", default: false },
     "in-place": { type: "boolean", default: false },
+    direct: { type: "boolean", default: false },
     renewals: { type: "string" },
     "renewals-only": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -58,7 +59,10 @@ if (args.help) {
   Then the renewal run: --renewals N subscriptions due at once, renewed by one cron run (default 1000, --quick 100,
   0 skips it; --renewals-only runs it alone); results in bench/results/<timestamp>.renewals.json.
   The server and the bundle are built from a copy of the working tree taken at start (edits during the run do not
-  reach it); --in-place serves the working tree itself, as npm run dev does, and then any edit invalidates the run.`);
+  reach it); --in-place serves the working tree itself, as npm run dev does, and then any edit invalidates the run.
+  --direct sends every request straight to the Workers runtime's own socket instead of through wrangler's dev proxy
+  (a second workerd in front of it that production does not have; under heavy load it answered some POSTs with 503
+  "Your worker restarted mid-request" and held GETs): same app, config, D1, queues and sandbox.`);
   process.exit(0);
 }
 // Profiling speaks the DevTools protocol over WebSocket, global from node 22 and behind a flag in node 20 and 21.
@@ -379,10 +383,10 @@ async function main() {
 
   process.stdout.write("starting wrangler dev with the sandbox... ");
   const server = await startServer({ logFile, cwd });
-  baseUrl = server.baseUrl;
   pgid = server.pgid;
+  baseUrl = args.direct ? await directUrl(pgid, server.baseUrl) : server.baseUrl;
   log = serverLog(logFile, "pocketpay-payment-validation");
-  console.log(baseUrl);
+  console.log(args.direct ? `${baseUrl} (direct: the Workers runtime, not through wrangler's dev proxy at ${server.baseUrl})` : baseUrl);
   try {
     // Accounts (not measured: PBKDF2 is meant to be slow), then one warm-up payment so compilation, the D1 files
     // and the isolate's Iamport token are in place, as they are in steady state. Phase 3 has buyers of its own, so
@@ -669,7 +673,7 @@ function report({ startedAt, bundle, m1, m2, flowWallMs, flowRequests, hookWallM
   const result = {
     startedAt,
     source,
-    config: { buyers: BUYERS, payments: PAYMENTS, quick: args.quick, strategy: STRATEGY, waitS: WAIT_S, pollMs: POLL_MS, deadlineMs: DEADLINE_MS, cpuRequests: CPU_REQUESTS },
+    config: { buyers: BUYERS, payments: PAYMENTS, quick: args.quick, direct: args.direct, strategy: STRATEGY, waitS: WAIT_S, pollMs: POLL_MS, deadlineMs: DEADLINE_MS, cpuRequests: CPU_REQUESTS },
     machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? null, node: process.version, platform: process.platform },
     load: { before: Number(load.before.toFixed(2)), after: Number(load.after.toFixed(2)) },
     phases: {

@@ -8,6 +8,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
+import { listeningPorts, workersPid } from "./cpu.mjs";
+
 export const WRANGLER = resolve("node_modules/wrangler/bin/wrangler.js");
 export const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
 
@@ -188,4 +190,25 @@ export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90
     await stop();
     throw e;
   }
+}
+
+/**
+ * The address of the Workers runtime's own entry socket, behind wrangler's dev proxy (a second workerd that
+ * forwards every request, and that production does not have): the port of the runtime process that answers
+ * GET /healthz. Same app, same config, same D1, queues and sandbox; only the proxy hop is gone. Linux only (/proc).
+ */
+export async function directUrl(pgid, publicUrl) {
+  const pid = workersPid(pgid);
+  if (!pid) throw new Error("--direct: the Workers runtime process was not found (Linux /proc only)");
+  const publicPort = Number(new URL(publicUrl).port);
+  for (const port of listeningPorts(pid)) {
+    if (port === publicPort) continue;
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5000) });
+      if (res.ok && (await res.json()).status === "ok") return `http://127.0.0.1:${port}`;
+    } catch {
+      // not the app's socket (the inspector, a loopback service)
+    }
+  }
+  throw new Error("--direct: no socket of the Workers runtime answered /healthz");
 }
