@@ -148,7 +148,8 @@ async function call(label, method, path, { body, token, headers = {}, expect = 2
     });
     text = await res.text();
   } catch (e) {
-    fail(`${label}: request failed`, { method, path, error: e instanceof Error ? e.message : String(e) });
+    const cause = e instanceof Error && e.cause instanceof Error ? `${e.cause.code ?? ""} ${e.cause.message}`.trim() : undefined;
+    fail(`${label}: request failed`, { method, path, error: e instanceof Error ? e.message : String(e), cause, afterMs: Math.round(now() - started) });
     return { ok: false, status: 0, json: null };
   }
   const ms = now() - started;
