@@ -78,17 +78,17 @@ describe("coalescing validation hints", () => {
     const { deps, sent } = holding();
     await browserReport(deps, order);
     expect(sent).toHaveLength(1);
-    // The webhook lands while the consumer is asking Iamport: the pending validation was already cleared.
+    // The webhook lands while the consumer is asking the gateway: the pending validation was already cleared.
     const real = depsFor(env);
-    const during = {
+    const during: Deps = {
       ...real,
-      iamport: {
-        ...real.iamport,
-        getPayment: async (impUid: string) => {
+      // The real gateway (its other methods through the prototype), with a lookup that lets the webhook in first.
+      gateway: Object.assign(Object.create(real.gateway) as Deps["gateway"], {
+        getPayment: async (...args: Parameters<Deps["gateway"]["getPayment"]>) => {
           await webhook(deps, { imp_uid: order.impUid, merchant_uid: order.merchantUid, status: "paid" });
-          return real.iamport.getPayment(impUid);
+          return real.gateway.getPayment(...args);
         },
-      },
+      }),
     };
     expect((await deliver(sent[0], 1, during)).acked).toBe(true);
     expect(sent).toHaveLength(2);
