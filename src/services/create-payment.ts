@@ -1,4 +1,5 @@
 import { iamportSettings } from "../config";
+import { requireBrowserCheckout } from "./browser-flows";
 import { runBatch, statement } from "../db/batch";
 import { sellablePricesQuery } from "../db/catalogue";
 import { isUniqueViolation } from "../db/client";
@@ -80,6 +81,7 @@ export async function createPayment(
   origin: string,
   idempotencyKey?: string,
 ): Promise<StoredResponse> {
+  requireBrowserCheckout(deps);
   const user = order.session.user;
   const catalogue = order.catalogue;
   if (input.kind === "custom_amount" && !deps.config.ALLOW_CUSTOM_AMOUNTS) throw customAmountsDisabled();

@@ -1,4 +1,5 @@
 import { iamportSettings } from "../config";
+import { requireBrowserCheckout } from "./browser-flows";
 import { rawStatement, runBatch } from "../db/batch";
 import { clearGuard } from "../db/guard";
 import type { BillingKeyRow, SubscriptionRow, UserRow } from "../db/schema";
@@ -59,6 +60,7 @@ function registration(deps: Deps, user: UserRow, key: Pick<BillingKeyRow, "custo
  * or charged). One live subscription per product and buyer; a second is refused, naming the first.
  */
 export async function startSubscription(deps: Deps, user: UserRow, priceId: string, origin: string) {
+  requireBrowserCheckout(deps);
   billingPg(deps);
   const found = await findPriceWithProduct(deps.db, priceId);
   if (!found) throw priceField("not_in_catalogue", "is not in the catalogue");
@@ -103,6 +105,7 @@ async function ownSubscription(deps: Deps, user: UserRow, id: string): Promise<S
 
 /** A new card registration for a live subscription: a new customer_uid every time, never a reused one. */
 export async function registerCard(deps: Deps, user: UserRow, subscriptionId: string, origin: string) {
+  requireBrowserCheckout(deps);
   const s = await ownSubscription(deps, user, subscriptionId);
   if (s.status === "canceled") throw conflict("invalid_state", "This subscription has ended.", { status: s.status });
   const found = (await findPriceWithProduct(deps.db, s.priceId))!;
