@@ -3,6 +3,7 @@
 // Split from client.ts so the status/envelope rules live in one place: the client only decides which
 // endpoint to call and when to refresh the token.
 
+import { FetchFailure, fetchTextWithin } from "../lib/fetch-within";
 import type { z } from "zod";
 import { IamportNotFoundError, IamportRefusalError, IamportTransportError } from "./errors";
 import { EnvelopeSchema, type IamportEnvelope } from "./schemas";
@@ -58,52 +59,25 @@ export async function send(opts: TransportOptions, req: SendRequest): Promise<Ex
   if (req.token !== undefined) headers.Authorization = `Bearer ${req.token}`;
   if (opts.tier !== undefined) headers.Tier = opts.tier;
 
-  const controller = new AbortController();
   const init: RequestInit = {
     method: req.method,
     headers,
-    signal: controller.signal,
     ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
   };
 
-  // The deadline covers reading the body too. Racing against it (besides aborting) means a fetch
-  // implementation that ignores the signal still cannot hang the caller.
-  let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-      reject(new Error("timeout"));
-    }, opts.timeoutMs);
-  });
-
-  // Called detached, never as `opts.fetch(...)`: workerd's fetch throws "Illegal invocation" when
-  // invoked as a method of some other object.
-  const doFetch = opts.fetch;
   const started = opts.now();
   let status: number | undefined;
   let text: string;
   try {
-    const res = await Promise.race([doFetch(url, init), deadline]);
-    status = res.status;
-    text = await Promise.race([res.text(), deadline]);
+    ({ status, text } = await fetchTextWithin(opts.fetch, url, init, opts.timeoutMs));
   } catch (e) {
-    const where = { method: req.method, path: req.path, cause: e };
-    if (timedOut) {
-      throw new IamportTransportError(
-        "timeout",
-        `Iamport ${req.method} ${req.path} timed out after ${opts.timeoutMs} ms`,
-        status === undefined ? where : { ...where, status },
-      );
-    }
-    throw new IamportTransportError(
-      "network",
-      `Iamport ${req.method} ${req.path} failed: ${e instanceof Error ? e.message : String(e)}`,
-      status === undefined ? where : { ...where, status },
-    );
+    const f = e as FetchFailure;
+    status = f.status;
+    const where = { method: req.method, path: req.path, cause: f.cause };
+    throw f.timedOut
+      ? new IamportTransportError("timeout", `Iamport ${req.method} ${req.path} timed out after ${opts.timeoutMs} ms`, status === undefined ? where : { ...where, status })
+      : new IamportTransportError("network", `Iamport ${req.method} ${req.path} failed: ${f.message}`, status === undefined ? where : { ...where, status });
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
     report(opts, { kind: req.kind, method: req.method, path: req.path, status, ms: opts.now() - started });
   }
 

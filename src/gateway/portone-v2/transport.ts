@@ -3,6 +3,7 @@
 // V2 needs no token: every request carries `Authorization: PortOne <secret>`. The secret goes into that header and
 // nowhere else: errors name the method and path (no query, no host) and PortOne's own message, never a header.
 
+import { FetchFailure, fetchTextWithin } from "../../lib/fetch-within";
 import type { z } from "zod";
 import { GatewayNotFoundError, GatewayRefusalError, GatewayTransportError, type GatewayTransportKind } from "../errors";
 import { PG_FAILURE_TYPES, classifyV2Refusal } from "./errors";
@@ -64,42 +65,26 @@ export async function call<S extends z.ZodType>(opts: TransportOptions, req: Sen
   const headers: Record<string, string> = { Accept: "application/json", Authorization: `PortOne ${opts.apiSecret}` };
   if (req.body !== undefined) headers["Content-Type"] = "application/json";
 
-  const controller = new AbortController();
   const init: RequestInit = {
     method: req.method,
     headers,
     // The secret is never carried to wherever a redirect points; a 3xx is no answer (transport http_status).
     redirect: "manual",
-    signal: controller.signal,
     ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
   };
 
-  // Racing the deadline (besides aborting) means a fetch that ignores the signal still cannot hang the caller.
-  let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-      reject(new Error("timeout"));
-    }, opts.timeoutMs);
-  });
-
-  // Called detached: workerd's fetch throws "Illegal invocation" when invoked as a method of another object.
-  const doFetch = opts.fetch;
   const started = opts.now();
   let status: number | undefined;
   let text: string;
   try {
-    const res = await Promise.race([doFetch(url, init), deadline]);
-    status = res.status;
-    text = await Promise.race([res.text(), deadline]);
+    ({ status, text } = await fetchTextWithin(opts.fetch, url, init, opts.timeoutMs));
   } catch (e) {
-    throw timedOut
-      ? fail("timeout", `timed out after ${opts.timeoutMs} ms`, status, e)
-      : fail("network", `failed: ${e instanceof Error ? e.message : String(e)}`, status, e);
+    const f = e as FetchFailure;
+    status = f.status;
+    throw f.timedOut
+      ? fail("timeout", `timed out after ${opts.timeoutMs} ms`, status, f.cause)
+      : fail("network", `failed: ${f.message}`, status, f.cause);
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
     report(opts, { kind: "api", method: req.method, path: req.path, ms: opts.now() - started, ...(status === undefined ? {} : { status }) });
   }
 
