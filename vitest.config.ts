@@ -11,6 +11,17 @@ const SANDBOX_SCRIPT = ".build/sandbox/index.js";
 const APP_DB_ID = "00000000-0000-0000-0000-000000000001";
 const SANDBOX_DB_ID = "00000000-0000-0000-0000-000000000002";
 
+// The gateway the app under test uses. The main pass runs everything against Iamport V1 (the default);
+// GATEWAY_UNDER_TEST=portone-v2 runs the gateway-neutral suites (V2_SUITES) again, unchanged, against the sandbox's
+// PortOne V2: the same rules held by the same tests on both gateways (test/helpers/gateway-under-test.ts).
+const GATEWAY_UNDER_TEST = process.env.GATEWAY_UNDER_TEST ?? "iamport-v1";
+const V2_PASS = GATEWAY_UNDER_TEST === "portone-v2";
+const V2_SUITES: string[] = [];
+// Two secrets as during a rotation on our side (test/helpers/portone-webhooks.ts); the V2 pass also takes the
+// sandbox's, so the webhooks the sandbox signs reach the app as PortOne's would.
+const TEST_WEBHOOK_SECRETS = "whsec_uON8e5gr2hpvnJE2gZyScNc9vry/epYx yXVoxBzq5Ni1ZtK+Yw+VG0MMtMLXb/b/";
+const SANDBOX_V2_WEBHOOK_SECRET = "whsec_cG9ja2V0cGF5LXNhbmRib3gtcG9ydG9uZS13ZWJob29r";
+
 /** The pages' script and stylesheet (src/client) as the content-hashed files the [assets] binding serves. */
 function buildAssets() {
   execFileSync(process.execPath, ["scripts/build-assets.mjs"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env } });
@@ -56,8 +67,8 @@ export default defineConfig(async () => {
             // The test clock is shared by every test, like the sandbox's: only the clock pass (CLOCK_TESTS=1) turns it
             // on, so the main pass measures requests without its D1 read (test/integration/budgets.test.ts).
             TEST_CLOCK: process.env.CLOCK_TESTS ? "true" : "false",
-            // Two PortOne V2 webhook secrets, as during a rotation on our side (test/helpers/portone-webhooks.ts).
-            PORTONE_WEBHOOK_SECRET: "whsec_uON8e5gr2hpvnJE2gZyScNc9vry/epYx yXVoxBzq5Ni1ZtK+Yw+VG0MMtMLXb/b/",
+            GATEWAY: GATEWAY_UNDER_TEST,
+            PORTONE_WEBHOOK_SECRET: V2_PASS ? `${TEST_WEBHOOK_SECRETS} ${SANDBOX_V2_WEBHOOK_SECRET}` : TEST_WEBHOOK_SECRETS,
             TEST_MIGRATIONS: appMigrations, SANDBOX_MIGRATIONS: sandboxMigrations, DEMO_CATALOGUE: demoCatalogue,
           },
           outboundService: refuseOutbound,
@@ -85,7 +96,7 @@ export default defineConfig(async () => {
                 SANDBOX_PORTONE_API_SECRET: "sandbox_portone_api_secret_0123456789abcdef",
                 SANDBOX_PORTONE_STORE_ID: "store-00000000-0000-4000-8000-000000000000",
                 SANDBOX_PORTONE_CHANNEL_KEY: "channel-key-00000000-0000-4000-8000-000000000000",
-                SANDBOX_PORTONE_WEBHOOK_SECRET: "whsec_cG9ja2V0cGF5LXNhbmRib3gtcG9ydG9uZS13ZWJob29r",
+                SANDBOX_PORTONE_WEBHOOK_SECRET: SANDBOX_V2_WEBHOOK_SECRET,
                 SANDBOX_PORTONE_WEBHOOK_URL: "http://pocketpay/webhooks/portone",
               },
               // Webhooks from the sandbox reach the app under test (the pool renames the main worker).
@@ -97,10 +108,14 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      name: "pocketpay",
+      name: V2_PASS ? "pocketpay (portone-v2)" : "pocketpay",
       // Tests that move the sandbox's shared clock run alone, in a second pass (npm test sets CLOCK_TESTS=1).
-      include: process.env.CLOCK_TESTS ? ["test/integration/clock/**/*.test.ts"] : ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
-      exclude: process.env.CLOCK_TESTS ? [] : ["test/integration/clock/**"],
+      include: process.env.CLOCK_TESTS
+        ? ["test/integration/clock/**/*.test.ts"]
+        : V2_PASS
+          ? V2_SUITES
+          : ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
+      exclude: process.env.CLOCK_TESTS || V2_PASS ? [] : ["test/integration/clock/**"],
       // The clocks are shared: the files that move them run one after another.
       fileParallelism: !process.env.CLOCK_TESTS,
       setupFiles: ["./test/setup.ts"],
