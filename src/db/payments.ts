@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql, type SQLWrapper } from "drizzle-orm";
 import type { BatchResponse } from "drizzle-orm/batch";
 import { rawStatement, runBatch, statement } from "./batch";
 import { invalidTransition } from "../domain/errors";
@@ -161,6 +161,16 @@ export interface TransitionInput {
  * event. Returns whether this caller's change was the one applied.
  */
 export async function applyTransition(db: Db, t: TransitionInput): Promise<boolean> {
+  return (await transitionWatched(db, t)) !== null;
+}
+
+/**
+ * applyTransition, returning for a won change the payment's `watched_at` as that change committed it (null when
+ * the change lost). Read in the same statement as the compare-and-set: a waiter marks the payment before it reads
+ * the status it waits on (markWatched), so either this sees the mark or the waiter sees the new status; a
+ * `watched_at` read before the change could miss a waiter that came in between.
+ */
+export async function transitionWatched(db: Db, t: TransitionInput): Promise<{ watchedAt: number | null } | null> {
   refuseUnlisted(t.from, t.to);
   const [update] = await runBatch(db, [
     statement(
@@ -170,12 +180,38 @@ export async function applyTransition(db: Db, t: TransitionInput): Promise<boole
         .set({ ...t.set, status: t.to, updatedAt: t.now })
         .where(
           and(eq(payments.id, t.paymentId), eq(payments.status, t.from), t.impUidIsNull ? isNull(payments.impUid) : undefined),
-        ),
+        )
+        .returning({ watchedAt: payments.watchedAt }),
     ),
     insertEventIfChanged(db, t),
   ]);
-  return update!.meta.changes === 1;
+  const won = update!.results as Array<{ watched_at: number | null }>;
+  return won.length === 1 ? { watchedAt: won[0]!.watched_at } : null;
 }
+
+/**
+ * Someone is about to wait for this payment's outcome: marks it watched (kept if already set) and returns it as it
+ * now is, one statement. Whoever changes the status next sees the mark (transitionWatched) and announces.
+ */
+export const markWatched = (db: Db, paymentId: number, now: number) =>
+  db
+    .update(payments)
+    .set({ watchedAt: sql`coalesce(${payments.watchedAt}, ${now})` })
+    .where(eq(payments.id, paymentId))
+    .returning()
+    .get();
+
+/**
+ * markWatched for a batch that reads the payment next (GET ?wait): only while it is `ready`, and only for the
+ * owner of a live session (`ownerIds`: the session's user, as a subquery), so nobody else's request writes.
+ */
+export const markWatchedStatement = (db: Db, merchantUid: string, now: number, ownerIds: SQLWrapper) =>
+  db
+    .update(payments)
+    .set({ watchedAt: now })
+    .where(
+      and(eq(payments.merchantUid, merchantUid), eq(payments.status, "ready"), isNull(payments.watchedAt), inArray(payments.userId, ownerIds)),
+    );
 
 /** A transition that is not in the state machine's table is refused, never applied. */
 export function refuseUnlisted(from: PaymentStatus, to: PaymentStatus) {

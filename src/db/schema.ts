@@ -74,6 +74,10 @@ export const payments = sqliteTable("payments", {
   // about the same imp_uid that arrives meanwhile rides on that message instead of queueing its own. The consumer
   // clears it when it starts, before its Iamport lookup; NULL when nothing is waiting.
   pendingValidationImpUid: text("pending_validation_imp_uid"),
+  // When someone first waited for this payment's outcome (complete?wait, GET ?wait; src/services/status-watch.ts).
+  // A change of status is announced to the payment's watch only once this is set: most payments (webhooks whose
+  // buyer left, renewals, the reconciler's) have no waiter, and the announcement is a Durable Object call.
+  watchedAt: integer("watched_at"),
   // When the reconciler next compares this paid payment with Iamport (a cancel made in Iamport's console whose
   // webhook was lost): 1 h, 1 day, 7 days and 30 days after it was paid, then never (NULL).
   nextRecheckAt: integer("next_recheck_at"),

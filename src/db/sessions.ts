@@ -17,6 +17,15 @@ export const liveSessionQuery = (db: Db, tokenHash: string, now: number) =>
     .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
     .limit(1);
 
+/**
+ * The user id of the live session for a token hash, as a subquery: lets a statement batched with the session
+ * lookup act for that user only (the batch cannot wait for the lookup's answer).
+ */
+export const liveSessionUserIds = (db: Db, tokenHash: string, now: number) =>
+  db
+    .select({ userId: sessions.userId })
+    .from(sessions)
+    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)));
 
 /** Ends the session now: revoked, and expired too, so the retention sweep removes it with the expired ones. */
 export const revokeSession = (db: Db, sessionId: string, now: number) =>

@@ -41,9 +41,10 @@ export async function storeWebhookHint(db: Db, row: NewDelivery & { impUid: stri
  * order is `ready`, claims its pending validation, in one transaction. `queue`: whether the caller must send the
  * message (false: one for this imp_uid is already waiting and will answer this report too). `row` is undefined
  * when the order is not the user's or holds another imp_uid; a unique violation (another order holds the imp_uid)
- * is thrown and changes nothing.
+ * is thrown and changes nothing. `watch`: the caller will wait for the outcome; the order is marked watched in the
+ * same statement that returns its status (src/services/status-watch.ts).
  */
-export async function recordBrowserReport(db: Db, a: { merchantUid: string; userId: string; impUid: string; now: number }) {
+export async function recordBrowserReport(db: Db, a: { merchantUid: string; userId: string; impUid: string; now: number; watch?: boolean }) {
   const reportable = and(
     eq(payments.merchantUid, a.merchantUid),
     eq(payments.userId, a.userId),
@@ -55,7 +56,11 @@ export async function recordBrowserReport(db: Db, a: { merchantUid: string; user
       .set({ pendingValidationImpUid: a.impUid })
       .where(and(reportable, eq(payments.status, "ready"), pendingIsNot(a.impUid)))
       .returning({ id: payments.id }),
-    db.update(payments).set({ impUid: a.impUid, updatedAt: a.now, validationQueuedAt: a.now }).where(reportable).returning(),
+    db
+      .update(payments)
+      .set({ impUid: a.impUid, updatedAt: a.now, validationQueuedAt: a.now, ...(a.watch ? { watchedAt: sql`coalesce(${payments.watchedAt}, ${a.now})` } : {}) })
+      .where(reportable)
+      .returning(),
   ]);
   return { row: recorded[0], queue: claimed.length > 0 };
 }

@@ -245,12 +245,14 @@ export const paymentRoutes = new Hono<AppEnv>()
       // read again with the session looked up again (one round trip), so the answer is D1's and a session revoked
       // meanwhile gets 401.
       const merchantUid = c.req.param("merchant_uid");
-      let { session, detail } = await sessionPaymentDetail(c.var, c.var.session, merchantUid);
+      // A caller that may wait has the owner's payment marked watched in the read's batch (status-watch.ts).
+      const mayWait = (WaitQuery.safeParse(c.req.query()).data?.wait ?? 0) > 0;
+      let { session, detail } = await sessionPaymentDetail(c.var, c.var.session, merchantUid, mayWait ? { now: c.var.now() } : undefined);
       signIn(c, session);
       // Judged after the session, so a signed-out caller is told 401 whatever its query says.
       const { wait } = queryWith(c, WaitQuery);
       if (wait > 0 && detail.payment.status === "ready") {
-        await awaitOutcome(deps(c), merchantUid, wait);
+        await awaitOutcome(deps(c), detail.payment, wait);
         ({ session, detail } = await sessionPaymentDetail(c.var, await sessionAgain(c), merchantUid));
         if (session.sessionId !== c.var.sessionId) throw unauthorized();
       }
@@ -290,9 +292,9 @@ export const paymentRoutes = new Hono<AppEnv>()
       if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
       const { wait } = c.req.valid("query");
       const d = deps(c);
-      const row = await completePayment(d, { userId: c.var.user!.id, merchantUid, impUid: c.req.valid("json").imp_uid, source: "browser" });
+      const row = await completePayment(d, { userId: c.var.user!.id, merchantUid, impUid: c.req.valid("json").imp_uid, source: "browser", watch: wait > 0 });
       if (wait > 0 && row.status === "ready") {
-        const settled = await awaitOutcome(d, merchantUid, wait);
+        const settled = await awaitOutcome(d, row, wait);
         if (settled) return c.json(settled.payment as z.output<typeof PaymentJson>, 200);
       }
       return c.json(presentPayment(row), wait > 0 && row.status !== "ready" ? 200 : 202);

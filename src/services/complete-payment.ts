@@ -11,10 +11,11 @@ import { impUidVerified } from "./validate-payment";
 /**
  * The browser says it paid: keep the imp_uid it reported (owner only, never overwriting a different one) and
  * queue validation. The report itself changes no status: only Iamport's answer, in the consumer, does.
+ * `watch`: the caller will wait for the outcome; the order is marked watched in the same write (status-watch.ts).
  */
 export async function completePayment(
   deps: Deps,
-  a: { userId: string; merchantUid: string; impUid: string; source: EventSource },
+  a: { userId: string; merchantUid: string; impUid: string; source: EventSource; watch?: boolean },
 ): Promise<PaymentRow> {
   let row: PaymentRow | undefined;
   let queue: boolean;

@@ -140,6 +140,7 @@ async function createPrepared(
       cancelledAt: null,
       validationQueuedAt: null,
       pendingValidationImpUid: null,
+      watchedAt: null,
       nextRecheckAt: null,
       invoiceId: null,
       attempt: null,

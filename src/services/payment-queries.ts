@@ -1,6 +1,6 @@
 import { adminListPayments, findUserSummary, type AdminFilter } from "../db/admin";
 import type { Db } from "../db/client";
-import { listPaymentsWithItems, loadPaymentDetail, paymentDetailFrom, paymentDetailReads, type ListFilter } from "../db/payments";
+import { listPaymentsWithItems, loadPaymentDetail, markWatchedStatement, paymentDetailFrom, paymentDetailReads, type ListFilter } from "../db/payments";
 import { notFound } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { isAdminUser } from "./roles";
@@ -30,14 +30,26 @@ export async function visiblePaymentDetail(deps: Reader, viewer: { userId: strin
 /**
  * The detail for the session's user, if theirs or they are an administrator (anyone else: the same 404 as for a
  * payment that does not exist), read in one batch with the session lookup: an authenticated read is one round
- * trip. A session that is not live gets 401 and no result.
+ * trip. A session that is not live gets 401 and no result. `watch`: the caller will wait on the payment's
+ * outcome if it is `ready`; the owner's payment is marked watched in the same batch.
  */
-export async function sessionPaymentDetail(deps: Reader, session: SessionLookup, merchantUid: string) {
+export async function sessionPaymentDetail(deps: Reader, session: SessionLookup, merchantUid: string, watch?: { now: number }) {
   if (!MERCHANT_UID_PATTERN.test(merchantUid)) {
     await session.require();
     throw notFound("payment");
   }
-  const [live, results] = await session.requireWith(paymentDetailReads(deps.db, merchantUid));
+  const reads = paymentDetailReads(deps.db, merchantUid);
+  let live: LiveSession;
+  let results: Parameters<typeof paymentDetailFrom>[0];
+  if (watch) {
+    // The caller may wait for the outcome: the owner's payment is marked watched (if `ready`) before it is read,
+    // in the same batch, so the status read and the mark are one (status-watch.ts).
+    const mark = markWatchedStatement(deps.db, merchantUid, watch.now, session.liveUserIds());
+    const [found, [, ...rest]] = await session.requireWith([mark, ...reads] as const);
+    [live, results] = [found, rest as unknown as typeof results];
+  } else {
+    [live, results] = await session.requireWith(reads);
+  }
   const detail = paymentDetailFrom(results);
   if (!detail || (detail.payment.userId !== live.user.id && !isAdminUser(live.user))) throw notFound("payment");
   return { session: live as LiveSession, detail };

@@ -18,6 +18,7 @@ import type { GatewayPayment } from "../gateway/types";
 import type { Deps } from "./deps";
 import { expectedOf, KEY_DELETED_REASON, settleAttempt } from "./settle-attempt";
 import { deleteRetiredKeys } from "./billing-keys";
+import { announceStatus } from "./status-watch";
 import { validatePayment } from "./validate-payment";
 
 /**
@@ -239,6 +240,7 @@ async function keyDeleted(deps: Deps, payment: PaymentRow): Promise<RenewalOutco
     set: { failReason: KEY_DELETED_REASON },
   });
   const row = (await findPaymentByMerchantUid(deps.db, payment.merchantUid))!;
+  await announceStatus(deps, row);
   await settleAttempt(deps, row, "scheduler");
   log({ level: "warn", event: "billing_key_deleted", merchant_uid: payment.merchantUid });
   return { result: "key_deleted", detail: KEY_DELETED_REASON };

@@ -1,7 +1,7 @@
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import type { UserRow } from "../db/schema";
-import { liveSessionQuery } from "../db/sessions";
+import { liveSessionQuery, liveSessionUserIds } from "../db/sessions";
 import { unauthorized } from "../domain/errors";
 import { hashSessionToken } from "./auth";
 
@@ -53,7 +53,8 @@ export class SessionLookup {
 
   /**
    * Runs `reads` in one batch with the session lookup (when it is not known yet) and returns both, or throws 401
-   * without handing out any result when the session is not live. Reads only: a write must wait for the session.
+   * without handing out any result when the session is not live. Reads only, except a write whose SQL acts for
+   * the session's user alone (liveUserIds): anything else must wait for the session.
    * A read that joins tables must alias columns whose names repeat: D1 batches key rows by column name.
    */
   async requireWith<T extends Reads>(reads: T): Promise<[LiveSession, BatchResponse<T>]> {
@@ -66,6 +67,14 @@ export class SessionLookup {
     this.#found = sessionRows[0] ?? null;
     if (!this.#found) throw unauthorized();
     return [this.#found, results as BatchResponse<T>];
+  }
+
+  /**
+   * The live session's user id as a subquery (none when it is not live), for a write batched with the lookup that
+   * must act for that user only. Only valid inside requireWith's batch, which throws 401 without a token.
+   */
+  liveUserIds() {
+    return liveSessionUserIds(this.db, this.tokenHash ?? "", this.now);
   }
 
   private async readAlone<T extends Reads>(reads: T): Promise<BatchResponse<T>> {

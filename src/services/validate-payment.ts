@@ -1,6 +1,6 @@
 import { isUniqueViolation } from "../db/client";
 import { startValidation } from "../db/validation-hints";
-import { applyTransition, findHintedOrders, findPaymentByImpUid, findPaymentByMerchantUid, replaceImpUid } from "../db/payments";
+import { transitionWatched, findHintedOrders, findPaymentByImpUid, findPaymentByMerchantUid, replaceImpUid } from "../db/payments";
 import type { PaymentRow } from "../db/schema";
 import type { EventSource, PaymentStatus } from "../domain/payment-state";
 import { nextRecheckAt } from "../domain/recheck";
@@ -269,7 +269,7 @@ async function apply(
   const now = deps.now();
   const transitionTo = async (to: PaymentStatus, reason: string, set: Partial<PaymentRow>) => {
     const fields = bindImpUid ? { ...set, impUid: truth.gatewayId } : set;
-    const won = await applyTransition(deps.db, {
+    const won = await transitionWatched(deps.db, {
       paymentId: order.id,
       from: order.status,
       to,
@@ -279,7 +279,8 @@ async function apply(
       set: fields,
       ...(bindImpUid ? { impUidIsNull: true } : {}),
     });
-    return won ? { ...order, ...fields, status: to, updatedAt: now } : undefined;
+    // watchedAt as the compare-and-set read it: the announcement goes out only to a payment someone waits on.
+    return won ? { ...order, ...fields, status: to, updatedAt: now, watchedAt: won.watchedAt } : undefined;
   };
   switch (d.kind) {
     case "paid": {

@@ -1,11 +1,16 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { watchFrom } from "../../src/watch/channel";
+import { findPaymentByMerchantUid } from "../../src/db/payments";
+import { completePayment } from "../../src/services/complete-payment";
+import { depsFor, type Deps } from "../../src/services/deps";
+import { awaitOutcome } from "../../src/services/status-watch";
+import { validatePayment } from "../../src/services/validate-payment";
+import { watchFrom, type StatusWatch } from "../../src/watch/channel";
 import type { PaymentWatch } from "../../src/watch/payment-watch";
 import { call, expectError, json, signUp } from "../helpers/http";
 import { createOrder, sendWebhook } from "../helpers/orders";
 import { fault, pay } from "../helpers/sandbox";
-import { eventsOf, paymentRow, waitForStatus } from "../helpers/wait";
+import { eventsOf, paymentRow, waitFor, waitForStatus } from "../helpers/wait";
 
 // Learning a payment's outcome without polling: complete?wait and GET ?wait park on the payment's watch (a Durable
 // Object) until validation announces the outcome, then answer; the queue still validates.
@@ -128,16 +133,88 @@ describe("GET /api/payments/:merchant_uid?wait=N", () => {
     await waitForStatus(merchantUid, "paid");
   });
 
-  it("keeps other users' payments a 404, waiting or not", async () => {
+  it("keeps other users' payments a 404, waiting or not, and their waits mark nothing", async () => {
     const { merchantUid } = await paidOrder(6_600);
     const stranger = await signUp();
     await expectError(await call("GET", `/api/payments/${merchantUid}?wait=5`, { token: stranger.token }), 404, "not_found");
+    expect((await paymentRow(merchantUid)).watched_at).toBeNull();
   });
 
   it("refuses a malformed wait with 400 naming it", async () => {
     const { buyer, merchantUid } = await paidOrder(6_700);
     const err = await expectError(await call("GET", `/api/payments/${merchantUid}?wait=100`, { token: buyer.token }), 400, "invalid_request");
     expect(err.details.fields).toEqual([expect.objectContaining({ field: "wait" })]);
+  });
+});
+
+describe("announcing an outcome only to a payment someone waits on (payments.watched_at)", () => {
+  // The browser's report, with its queue message held back so that the test alone validates the payment.
+  const heldQueue = { send: async () => {}, sendBatch: async () => {} };
+
+  async function reportedOrder(amount: number) {
+    const { buyer, merchantUid, impUid } = await paidOrder(amount);
+    await completePayment(depsFor(env, { queue: heldQueue }), { userId: buyer.user.id, merchantUid, impUid, source: "browser" });
+    return { buyer, merchantUid, impUid, hint: { merchant_uid: merchantUid, imp_uid: impUid, source: "browser" as const } };
+  }
+
+  /** The real watch, recording what is announced to it. */
+  function recordingWatch() {
+    const real = watchFrom(env.PAYMENT_WATCH);
+    const announced: string[] = [];
+    const watch: StatusWatch = {
+      waitWhile: real.waitWhile,
+      announce: async (merchantUid, a) => {
+        announced.push(a.status);
+        await real.announce(merchantUid, a);
+      },
+    };
+    return { watch, announced };
+  }
+
+  it("makes no Durable Object call for a payment nobody waited on", async () => {
+    const { merchantUid, hint } = await reportedOrder(7_100);
+    const { watch, announced } = recordingWatch();
+    await validatePayment(depsFor(env, { watch }), hint);
+    expect((await paymentRow(merchantUid)).status).toBe("paid");
+    expect(announced).toEqual([]);
+  });
+
+  it("wakes a waiter that arrives after validation read the order and before it changed it", async () => {
+    const { buyer, merchantUid, hint } = await reportedOrder(7_200);
+    const { watch, announced } = recordingWatch();
+    const real = depsFor(env);
+    let waiting: Promise<Response> | undefined;
+    // Iamport answers while the buyer's page starts waiting: validation read the order (not watched) before, and
+    // changes it after, the waiter's mark.
+    const gateway = {
+      ...real.gateway,
+      getPayment: async (ref: Parameters<Deps["gateway"]["getPayment"]>[0]) => {
+        const truth = await real.gateway.getPayment(ref);
+        waiting = call("GET", `/api/payments/${merchantUid}?wait=20`, { token: buyer.token });
+        await waitFor("the waiter's mark", async () => (await paymentRow(merchantUid)).watched_at !== null);
+        return truth;
+      },
+    };
+    await validatePayment(depsFor(env, { watch, gateway }), hint);
+    expect(announced).toEqual(["paid"]);
+    const res = await waiting!;
+    expect(res.status).toBe(200);
+    expect((await json(res)).status).toBe("paid");
+  });
+
+  it("answers a waiter whose order changed unannounced between its read and its mark at once, from the mark", async () => {
+    const { merchantUid, hint } = await reportedOrder(7_300);
+    const stale = (await findPaymentByMerchantUid(depsFor(env).db, merchantUid))!;
+    expect(stale).toMatchObject({ status: "ready", watchedAt: null });
+    await validatePayment(depsFor(env), hint); // nobody had marked it: nothing announced
+    const parked: string[] = [];
+    const watch: StatusWatch = {
+      waitWhile: async (uid) => (parked.push(uid), null),
+      announce: async () => {},
+    };
+    const settled = await awaitOutcome({ ...depsFor(env), watch }, stale, 20);
+    expect(settled).toMatchObject({ status: "paid", payment: { merchant_uid: merchantUid, status: "paid" } });
+    expect(parked).toEqual([]);
   });
 });
 
