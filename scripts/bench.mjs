@@ -20,6 +20,7 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { measureBundle } from "./bench/bundle.mjs";
 import { addCpu, cpuAvailable, cpuBetween, cpuPer, cpuReading, cpuTotals, workersPid } from "./bench/cpu.mjs";
+import { quietInspector } from "./bench/inspector.mjs";
 import { saveProfiles, startProfiling } from "./bench/profile.mjs";
 import { serverLog } from "./bench/server-log.mjs";
 import { renewalBench } from "./bench/renewals.mjs";
@@ -42,6 +43,7 @@ const { values: args } = parseArgs({
     strict: { type: "boolean", default: false },
     "in-place": { type: "boolean", default: false },
     direct: { type: "boolean", default: false },
+    "quiet-inspector": { type: "boolean", default: false },
     renewals: { type: "string" },
     "renewals-only": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -62,11 +64,14 @@ if (args.help) {
   reach it); --in-place serves the working tree itself, as npm run dev does, and then any edit invalidates the run.
   --direct sends every request straight to the Workers runtime's own socket instead of through wrangler's dev proxy
   (a second workerd in front of it that production does not have; under heavy load it answered some POSTs with 503
-  "Your worker restarted mid-request" and held GETs): same app, config, D1, queues and sandbox.`);
+  "Your worker restarted mid-request" and held GETs): same app, config, D1, queues and sandbox.
+  --quiet-inspector turns off the DevTools Network events wrangler's inspector proxy asks the app's isolate for (four
+  per subrequest, each D1 round trip included, relayed to wrangler's node process and its debug log file): a cost of
+  wrangler dev alone (scripts/bench/inspector.mjs).`);
   process.exit(0);
 }
 // Profiling speaks the DevTools protocol over WebSocket, global from node 22 and behind a flag in node 20 and 21.
-if (args.profile && typeof WebSocket === "undefined") {
+if ((args.profile || args["quiet-inspector"]) && typeof WebSocket === "undefined") {
   const again = spawnSync(process.execPath, ["--experimental-websocket", ...process.argv.slice(1)], { stdio: "inherit" });
   process.exit(again.status ?? 2);
 }
@@ -388,6 +393,10 @@ async function main() {
   baseUrl = args.direct ? await directUrl(pgid, server.baseUrl) : server.baseUrl;
   log = serverLog(logFile, "pocketpay-payment-validation");
   console.log(args.direct ? `${baseUrl} (direct: the Workers runtime, not through wrangler's dev proxy at ${server.baseUrl})` : baseUrl);
+  if (args["quiet-inspector"]) {
+    await quietInspector(server.inspectorPort);
+    console.log("quiet inspector: the app's DevTools Network events are off");
+  }
   try {
     // Accounts (not measured: PBKDF2 is meant to be slow), then one warm-up payment so compilation, the D1 files
     // and the isolate's Iamport token are in place, as they are in steady state. Phase 3 has buyers of its own, so
@@ -674,7 +683,7 @@ function report({ startedAt, bundle, m1, m2, flowWallMs, flowRequests, hookWallM
   const result = {
     startedAt,
     source,
-    config: { buyers: BUYERS, payments: PAYMENTS, quick: args.quick, direct: args.direct, strategy: STRATEGY, waitS: WAIT_S, pollMs: POLL_MS, deadlineMs: DEADLINE_MS, cpuRequests: CPU_REQUESTS },
+    config: { buyers: BUYERS, payments: PAYMENTS, quick: args.quick, direct: args.direct, quietInspector: args["quiet-inspector"], strategy: STRATEGY, waitS: WAIT_S, pollMs: POLL_MS, deadlineMs: DEADLINE_MS, cpuRequests: CPU_REQUESTS },
     machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? null, node: process.version, platform: process.platform },
     load: { before: Number(load.before.toFixed(2)), after: Number(load.after.toFixed(2)) },
     phases: {

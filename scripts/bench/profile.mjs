@@ -12,7 +12,7 @@ import { sourceLookup } from "./sourcemap.mjs";
 const INTERESTING = /^(core:user:|core:entry|d1:db:0|queues:queue:)/;
 
 /** A minimal DevTools protocol session over one WebSocket. */
-async function session(url) {
+export async function session(url) {
   // wrangler's proxy refuses an upgrade without an Origin it knows (undici's WebSocket takes extra headers).
   const ws = new WebSocket(url, { headers: { origin: "http://127.0.0.1" } });
   let next = 0;

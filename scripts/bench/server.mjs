@@ -165,7 +165,9 @@ export async function startServer({ logFile, cwd = process.cwd(), startupMs = 90
       // A dev registry of its own: in the shared one, every other `wrangler dev` on the machine (e2e servers, other
       // benches) that starts or stops a Worker named pocketpay makes this server restart its runtime, failing the
       // requests in flight (503 "Your worker restarted mid-request"). Both Workers run in this one process anyway.
-      { cwd, env: { ...WRANGLER_ENV, WRANGLER_REGISTRY_PATH: join(state, "registry") }, stdio: ["ignore", log, log], detached: true },
+      // wrangler's debug log (every DevTools event it relays: megabytes per run) goes with the run's state, not to
+      // ~/.config/.wrangler/logs.
+      { cwd, env: { ...WRANGLER_ENV, WRANGLER_REGISTRY_PATH: join(state, "registry"), WRANGLER_LOG_PATH: join(state, "wrangler-logs") }, stdio: ["ignore", log, log], detached: true },
     );
     const baseUrl = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + startupMs;
