@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql, type SQLWrapper } from "drizzle-orm";
 import type { BatchResponse } from "drizzle-orm/batch";
 import { rawStatement, runBatch, statement } from "./batch";
+import { cachedSql } from "./cached-sql";
 import { invalidTransition } from "../domain/errors";
 import type { OrderLine } from "../domain/catalogue";
 import { canTransition, type EventSource, type PaymentStatus } from "../domain/payment-state";
@@ -10,21 +11,24 @@ import { orderItems, paymentEvents, payments, refunds, type OrderItemRow, type P
 
 export type NewPayment = typeof payments.$inferInsert;
 
-export const findPaymentByMerchantUid = (db: Db, merchantUid: string) =>
-  db.select().from(payments).where(eq(payments.merchantUid, merchantUid)).get();
+export const findPaymentByMerchantUid = (db: Db, merchantUid: string) => paymentByMerchantUid(db, merchantUid).get();
+
+/** The payment named by its merchant_uid, as a query (run alone or batched); its SQL is built once (cached-sql.ts). */
+export const paymentByMerchantUid = (db: Db, merchantUid: string) =>
+  cachedSql("paymentByMerchantUid", db.select().from(payments).where(eq(payments.merchantUid, sql.placeholder("merchantUid"))), { merchantUid });
+
+/** The payment holding an imp_uid, as a query (run alone or batched). */
+export const paymentByImpUid = (db: Db, impUid: string) =>
+  cachedSql("paymentByImpUid", db.select().from(payments).where(eq(payments.impUid, sql.placeholder("impUid"))), { impUid });
 
 export const findPaymentById = (db: Db, id: number) => db.select().from(payments).where(eq(payments.id, id)).get();
 
-export const findPaymentByImpUid = (db: Db, impUid: string) =>
-  db.select().from(payments).where(eq(payments.impUid, impUid)).get();
+export const findPaymentByImpUid = (db: Db, impUid: string) => paymentByImpUid(db, impUid).get();
 
 /** The order a hint names and the order holding the imp_uid it names (if any), in one round trip. */
 export async function findHintedOrders(db: Db, merchantUid: string, impUid: string | undefined) {
   if (impUid === undefined) return { byMerchantUid: await findPaymentByMerchantUid(db, merchantUid), byImpUid: undefined };
-  const [byMerchantUid, byImpUid] = await db.batch([
-    db.select().from(payments).where(eq(payments.merchantUid, merchantUid)),
-    db.select().from(payments).where(eq(payments.impUid, impUid)),
-  ]);
+  const [byMerchantUid, byImpUid] = await db.batch([paymentByMerchantUid(db, merchantUid), paymentByImpUid(db, impUid)]);
   return { byMerchantUid: byMerchantUid[0], byImpUid: byImpUid[0] };
 }
 
@@ -98,28 +102,38 @@ export function insertOrderStatements(db: Db, row: NewPayment, lines: OrderLine[
 }
 
 /** The reads of a payment's detail (row, timeline, refunds, line items), to run in one batch (with others). */
-export const paymentDetailReads = (db: Db, merchantUid: string) =>
-  [
-    db.select().from(payments).where(eq(payments.merchantUid, merchantUid)),
-    db
-      .select(getTableColumns(paymentEvents))
-      .from(paymentEvents)
-      .innerJoin(payments, eq(payments.id, paymentEvents.paymentId))
-      .where(eq(payments.merchantUid, merchantUid))
-      .orderBy(paymentEvents.id),
-    db
-      .select(getTableColumns(refunds))
-      .from(refunds)
-      .innerJoin(payments, eq(payments.id, refunds.paymentId))
-      .where(eq(payments.merchantUid, merchantUid))
-      .orderBy(refunds.id),
-    db
-      .select(getTableColumns(orderItems))
-      .from(orderItems)
-      .innerJoin(payments, eq(payments.id, orderItems.paymentId))
-      .where(eq(payments.merchantUid, merchantUid))
-      .orderBy(orderItems.position),
+export const paymentDetailReads = (db: Db, merchantUid: string) => {
+  const named = eq(payments.merchantUid, sql.placeholder("merchantUid"));
+  const values = { merchantUid };
+  return [
+    paymentByMerchantUid(db, merchantUid),
+    cachedSql(
+      "detail.events",
+      db
+        .select(getTableColumns(paymentEvents))
+        .from(paymentEvents)
+        .innerJoin(payments, eq(payments.id, paymentEvents.paymentId))
+        .where(named)
+        .orderBy(paymentEvents.id),
+      values,
+    ),
+    cachedSql(
+      "detail.refunds",
+      db.select(getTableColumns(refunds)).from(refunds).innerJoin(payments, eq(payments.id, refunds.paymentId)).where(named).orderBy(refunds.id),
+      values,
+    ),
+    cachedSql(
+      "detail.items",
+      db
+        .select(getTableColumns(orderItems))
+        .from(orderItems)
+        .innerJoin(payments, eq(payments.id, orderItems.paymentId))
+        .where(named)
+        .orderBy(orderItems.position),
+      values,
+    ),
   ] as const;
+};
 
 type DetailResults = BatchResponse<ReturnType<typeof paymentDetailReads>>;
 

@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { cachedSql } from "./cached-sql";
 import type { Db } from "./client";
 import { sessions, users } from "./schema";
 
@@ -9,13 +10,17 @@ export const insertSession = (db: Db, row: typeof sessions.$inferInsert) => db.i
  * alone, or batched with a handler's own reads so that both cost one round trip (services/session.ts).
  */
 export const liveSessionQuery = (db: Db, tokenHash: string, now: number) =>
-  db
-    // Aliased: D1 batches return rows keyed by column name, so two columns called "id" would collide.
-    .select({ sessionId: sql<string>`${sessions.id}`.as("session_id"), user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
-    .limit(1);
+  cachedSql(
+    "liveSession",
+    db
+      // Aliased: D1 batches return rows keyed by column name, so two columns called "id" would collide.
+      .select({ sessionId: sql<string>`${sessions.id}`.as("session_id"), user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, sql.placeholder("tokenHash")), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql.placeholder("now"))))
+      .limit(sql.placeholder("one")),
+    { tokenHash, now, one: 1 },
+  );
 
 /**
  * The user id of the live session for a token hash, as a subquery: lets a statement batched with the session

@@ -1,5 +1,7 @@
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { cachedSql } from "./cached-sql";
 import type { Db } from "./client";
+import { paymentByImpUid, paymentByMerchantUid } from "./payments";
 import type { NewDelivery } from "./inbox";
 import { payments, webhookInbox } from "./schema";
 
@@ -16,7 +18,9 @@ import { payments, webhookInbox } from "./schema";
 //  - a message that is lost leaves its riders' rows unprocessed and its order `ready`, which the reconciler
 //    sends again after its grace period, as for any lost message.
 
-const pendingIsNot = (impUid: string) => sql`${payments.pendingValidationImpUid} IS NOT ${impUid}`;
+// Queries below take their SQL text from cached-sql.ts (built once per isolate): every value is a placeholder.
+const ph = sql.placeholder;
+const pendingIsNotImpUid = sql`${payments.pendingValidationImpUid} IS NOT ${ph("impUid")}`;
 
 /**
  * Stores a valid webhook for one of our merchant_uids and, in the same transaction, claims the payment's pending
@@ -26,12 +30,18 @@ const pendingIsNot = (impUid: string) => sql`${payments.pendingValidationImpUid}
 export async function storeWebhookHint(db: Db, row: NewDelivery & { impUid: string; merchantUid: string }) {
   const [inserted, claimed, order] = await db.batch([
     db.insert(webhookInbox).values(row).returning({ id: webhookInbox.id }),
-    db
-      .update(payments)
-      .set({ pendingValidationImpUid: row.impUid })
-      .where(and(eq(payments.merchantUid, row.merchantUid), pendingIsNot(row.impUid)))
-      .returning({ id: payments.id }),
-    db.select({ id: payments.id }).from(payments).where(eq(payments.merchantUid, row.merchantUid)),
+    cachedSql(
+      "webhookHint.claim",
+      db
+        .update(payments)
+        .set({ pendingValidationImpUid: sql`${ph("impUid")}` })
+        .where(and(eq(payments.merchantUid, ph("merchantUid")), pendingIsNotImpUid))
+        .returning({ id: payments.id }),
+      { impUid: row.impUid, merchantUid: row.merchantUid },
+    ),
+    cachedSql("webhookHint.order", db.select({ id: payments.id }).from(payments).where(eq(payments.merchantUid, ph("merchantUid"))), {
+      merchantUid: row.merchantUid,
+    }),
   ]);
   return { inboxId: inserted[0]!.id, queue: claimed.length > 0 || order.length === 0 };
 }
@@ -46,21 +56,35 @@ export async function storeWebhookHint(db: Db, row: NewDelivery & { impUid: stri
  */
 export async function recordBrowserReport(db: Db, a: { merchantUid: string; userId: string; impUid: string; now: number; watch?: boolean }) {
   const reportable = and(
-    eq(payments.merchantUid, a.merchantUid),
-    eq(payments.userId, a.userId),
-    or(isNull(payments.impUid), eq(payments.impUid, a.impUid)),
+    eq(payments.merchantUid, ph("merchantUid")),
+    eq(payments.userId, ph("userId")),
+    or(isNull(payments.impUid), eq(payments.impUid, ph("impUid"))),
   );
+  const values = { merchantUid: a.merchantUid, userId: a.userId, impUid: a.impUid, now: a.now, ready: "ready" };
   const [claimed, recorded] = await db.batch([
-    db
-      .update(payments)
-      .set({ pendingValidationImpUid: a.impUid })
-      .where(and(reportable, eq(payments.status, "ready"), pendingIsNot(a.impUid)))
-      .returning({ id: payments.id }),
-    db
-      .update(payments)
-      .set({ impUid: a.impUid, updatedAt: a.now, validationQueuedAt: a.now, ...(a.watch ? { watchedAt: sql`coalesce(${payments.watchedAt}, ${a.now})` } : {}) })
-      .where(reportable)
-      .returning(),
+    cachedSql(
+      "browserReport.claim",
+      db
+        .update(payments)
+        .set({ pendingValidationImpUid: sql`${ph("impUid")}` })
+        .where(and(reportable, eq(payments.status, sql`${ph("ready")}`), pendingIsNotImpUid))
+        .returning({ id: payments.id }),
+      values,
+    ),
+    cachedSql(
+      a.watch ? "browserReport.record+watch" : "browserReport.record",
+      db
+        .update(payments)
+        .set({
+          impUid: sql`${ph("impUid")}`,
+          updatedAt: sql`${ph("now")}`,
+          validationQueuedAt: sql`${ph("now")}`,
+          ...(a.watch ? { watchedAt: sql`coalesce(${payments.watchedAt}, ${ph("now")})` } : {}),
+        })
+        .where(reportable)
+        .returning(),
+      values,
+    ),
   ]);
   return { row: recorded[0], queue: claimed.length > 0 };
 }
@@ -79,17 +103,33 @@ export const releaseClaim = (db: Db, merchantUid: string, impUid: string) =>
  * still waiting for it (`riders`: inbox ids other than the message's own), whose hints this run now answers.
  */
 export async function startValidation(db: Db, merchantUid: string, impUid: string, ownInboxId: number | undefined) {
+  const values = { merchantUid, impUid, valid: 1 };
   const [byMerchantUid, byImpUid, , waiting] = await db.batch([
-    db.select().from(payments).where(eq(payments.merchantUid, merchantUid)),
-    db.select().from(payments).where(eq(payments.impUid, impUid)),
-    db
-      .update(payments)
-      .set({ pendingValidationImpUid: null })
-      .where(and(eq(payments.merchantUid, merchantUid), eq(payments.pendingValidationImpUid, impUid))),
-    db
-      .select({ id: webhookInbox.id })
-      .from(webhookInbox)
-      .where(and(eq(webhookInbox.merchantUid, merchantUid), eq(webhookInbox.impUid, impUid), isNull(webhookInbox.processedAt), eq(webhookInbox.valid, 1))),
+    paymentByMerchantUid(db, merchantUid),
+    paymentByImpUid(db, impUid),
+    cachedSql(
+      "startValidation.clear",
+      db
+        .update(payments)
+        .set({ pendingValidationImpUid: sql`null` })
+        .where(and(eq(payments.merchantUid, ph("merchantUid")), eq(payments.pendingValidationImpUid, ph("impUid")))),
+      values,
+    ),
+    cachedSql(
+      "startValidation.riders",
+      db
+        .select({ id: webhookInbox.id })
+        .from(webhookInbox)
+        .where(
+          and(
+            eq(webhookInbox.merchantUid, ph("merchantUid")),
+            eq(webhookInbox.impUid, ph("impUid")),
+            isNull(webhookInbox.processedAt),
+            eq(webhookInbox.valid, ph("valid")),
+          ),
+        ),
+      values,
+    ),
   ]);
   return {
     byMerchantUid: byMerchantUid[0],
