@@ -19,10 +19,10 @@ interface Buildable {
 const cache = new Map<string, Built>();
 
 /**
- * `query` (built with `sql.placeholder(name)` for every value, constants too), with the SQL text cached under `key` and the
- * placeholders filled from `values`. One key, one shape: a query whose text depends on its values (a list of
- * variable length, an optional condition) must not use this. Works with drizzle's run/get/all, db.batch and
- * toSQL(); a placeholder left unfilled makes the statement fail loudly, never run with a wrong value.
+ * `query` (built with `sql.placeholder(name)` for every value, constants too), with the SQL text cached under
+ * `key` and the placeholders filled from `values`. One key, one shape: a query whose text depends on its values (a
+ * list of variable length, an optional condition) must not use this, nor one used as a subquery. Works with
+ * drizzle's run/get/all, db.batch and toSQL(); a placeholder left unfilled makes the statement fail loudly.
  */
 export function cachedSql<Q>(key: string, query: Q, values: Record<string, unknown>): Q {
   const q = query as unknown as Buildable;
