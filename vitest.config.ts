@@ -16,7 +16,11 @@ const SANDBOX_DB_ID = "00000000-0000-0000-0000-000000000002";
 // PortOne V2: the same rules held by the same tests on both gateways (test/helpers/gateway-under-test.ts).
 const GATEWAY_UNDER_TEST = process.env.GATEWAY_UNDER_TEST ?? "iamport-v1";
 const V2_PASS = GATEWAY_UNDER_TEST === "portone-v2";
-const V2_SUITES: string[] = [];
+const V2_SUITES: string[] = ["test/integration/pipeline-happy.test.ts"];
+// The pool names the runner Worker after the project (non [a-z0-9-] characters become "_"); the sandbox's APP
+// binding must name that Worker, or the V2 pass cannot start.
+const PROJECT_NAME = V2_PASS ? "pocketpay (portone-v2)" : "pocketpay";
+const RUNNER_SERVICE = `vitest-pool-workers-runner-${PROJECT_NAME.replace(/[^a-z0-9-]/gi, "_")}`;
 // Two secrets as during a rotation on our side (test/helpers/portone-webhooks.ts); the V2 pass also takes the
 // sandbox's, so the webhooks the sandbox signs reach the app as PortOne's would.
 const TEST_WEBHOOK_SECRETS = "whsec_uON8e5gr2hpvnJE2gZyScNc9vry/epYx yXVoxBzq5Ni1ZtK+Yw+VG0MMtMLXb/b/";
@@ -100,7 +104,7 @@ export default defineConfig(async () => {
                 SANDBOX_PORTONE_WEBHOOK_URL: "http://pocketpay/webhooks/portone",
               },
               // Webhooks from the sandbox reach the app under test (the pool renames the main worker).
-              serviceBindings: { APP: "vitest-pool-workers-runner-pocketpay" },
+              serviceBindings: { APP: RUNNER_SERVICE },
               outboundService: refuseOutbound,
             },
           ],
@@ -108,7 +112,7 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      name: V2_PASS ? "pocketpay (portone-v2)" : "pocketpay",
+      name: PROJECT_NAME,
       // Tests that move the sandbox's shared clock run alone, in a second pass (npm test sets CLOCK_TESTS=1).
       include: process.env.CLOCK_TESTS
         ? ["test/integration/clock/**/*.test.ts"]

@@ -89,6 +89,36 @@ export async function recordBrowserReport(db: Db, a: { merchantUid: string; user
   return { row: recorded[0], queue: claimed.length > 0 };
 }
 
+/**
+ * The browser's report on PortOne V2: the window's txId names an attempt, and V2 retries in the same window are
+ * new attempts of the same paymentId, so the txId is not recorded on the order (a stale one would then block the
+ * right one, as a different imp_uid does on V1); validation binds the transactionId PortOne answers for the
+ * paymentId. Owner only: `row` is undefined when the order is not the user's. While the order is `ready` it claims
+ * the pending validation for this txId, so repeats of the same report queue one message between them; a report
+ * of another txId (a retry in the window) claims again and is looked up too.
+ */
+export async function recordAttemptReport(db: Db, a: { merchantUid: string; userId: string; txId: string; now: number; watch?: boolean }) {
+  const own = and(eq(payments.merchantUid, a.merchantUid), eq(payments.userId, a.userId));
+  const [claimed, recorded] = await db.batch([
+    db
+      .update(payments)
+      .set({ pendingValidationImpUid: a.txId })
+      .where(and(own, eq(payments.status, "ready"), sql`${payments.pendingValidationImpUid} IS NOT ${a.txId}`))
+      .returning({ id: payments.id }),
+    db
+      .update(payments)
+      .set({
+        updatedAt: a.now,
+        validationQueuedAt: a.now,
+        // The caller will wait for the outcome (complete?wait): announced to it (src/services/status-watch.ts).
+        ...(a.watch ? { watchedAt: sql`coalesce(${payments.watchedAt}, ${a.now})` } : {}),
+      })
+      .where(own)
+      .returning(),
+  ]);
+  return { row: recorded[0], queue: claimed.length > 0 };
+}
+
 /** Releases a claim whose message could not be sent, so the next hint queues one (compare-and-set on the imp_uid). */
 export const releaseClaim = (db: Db, merchantUid: string, impUid: string) =>
   db

@@ -2,9 +2,7 @@
 // on the gateway, and the PortOne V2 browser SDK's request and response shapes it needs (portone-io/browser-sdk:
 // PaymentRequest, IssueBillingKeyRequest, PaymentResponse, IssueBillingKeyResponse; only the fields pocketpay
 // sends or reads). No imports: the browser bundle takes this file as it is.
-//
-// Boundary: the server does not send the portone-v2 member yet (services/create-payment.ts and subscribe.ts move
-// onto the gateway interface in another branch); client/portone.ts is written against these types.
+// POST /api/payments answers the member of the configured GATEWAY (services/create-payment.ts checkoutFor).
 
 /** The SDK's window types per device: a popup or iframe answers through the promise, a redirection via redirectUrl. */
 export type PortoneWindowType = "IFRAME" | "POPUP" | "REDIRECTION" | "UI";
@@ -64,7 +62,7 @@ export interface PortoneBillingKeyResponse {
   pgMessage?: string;
 }
 
-/** Iamport V1: IMP.init(imp_code), then IMP.request_pay(params). A checkout without `gateway` is this one. */
+/** Iamport V1: IMP.init(imp_code), then IMP.request_pay(params). A checkout without `gateway` (older answers) is this one. */
 export interface IamportCheckoutParams {
   gateway?: "iamport-v1";
   imp_code: string;

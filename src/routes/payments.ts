@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import * as z from "zod";
 import { MAX_ORDER_LINES, MAX_QUANTITY, MIN_ORDER_AMOUNT, PRICE_ID_PATTERN } from "../domain/catalogue";
-import { notFound, unauthorized } from "../domain/errors";
+import { badRequest, notFound, unauthorized } from "../domain/errors";
 import { MERCHANT_UID_PATTERN } from "../domain/merchant-uid";
 import { PAYMENT_STATUSES } from "../domain/payment-state";
 import { safeText } from "../lib/text-schema";
@@ -11,7 +11,7 @@ import { requireUser, sessionAgain, signIn } from "../middleware/session";
 import { describe } from "../openapi/describe";
 import { cancelOrder } from "../services/cancel-order";
 import { quoteOrder } from "../services/catalogue";
-import { completePayment } from "../services/complete-payment";
+import { completeAttempt, completePayment } from "../services/complete-payment";
 import { createPayment, customAmountsDisabled, openOrder, type CreateOrderInput } from "../services/create-payment";
 import { ownPayments, sessionPaymentDetail } from "../services/payment-queries";
 import { awaitOutcome, MAX_WAIT_SECONDS } from "../services/status-watch";
@@ -27,7 +27,7 @@ import {
   QuoteJson,
 } from "../services/present";
 import { refundRoutes } from "./refunds";
-import { deps, idempotencyKey, IMP_UID_PATTERN, merchantUidParam } from "./shared";
+import { deps, idempotencyKey, IMP_UID_PATTERN, merchantUidParam, TX_ID_PATTERN } from "./shared";
 
 // An order names prices and quantities; the server owns every amount. Unknown fields are refused, so a client
 // cannot believe it set something (an amount beside the items, say) that the server ignored.
@@ -100,9 +100,57 @@ function priceIdsIn(body: unknown): string[] {
   return [...new Set(ids.filter((id): id is string => typeof id === "string" && PRICE_ID_PATTERN.test(id)))].slice(0, MAX_ORDER_LINES);
 }
 
-const CompleteBody = z.strictObject({
-  imp_uid: z.string({ error: "is required" }).regex(IMP_UID_PATTERN, "must be an Iamport imp_uid (imp_…)"),
-});
+const IamportReport = z
+  .strictObject({
+    imp_uid: z.string({ error: "is required" }).regex(IMP_UID_PATTERN, "must be an Iamport imp_uid (imp_…)"),
+  })
+  .meta({ id: "IamportReport", title: "Iamport V1", description: "What `IMP.request_pay`'s callback got (GATEWAY=iamport-v1)." });
+
+const PortoneReport = z
+  .strictObject({
+    payment_id: z
+      .string()
+      .regex(MERCHANT_UID_PATTERN, "is not a pocketpay merchant_uid")
+      .optional()
+      .meta({ description: "The response's `paymentId`; when sent, it must be this payment's merchant_uid." }),
+    tx_id: z
+      .string({ error: "is required" })
+      .regex(TX_ID_PATTERN, "must be PortOne's txId (1–64 letters, digits, '.', '_', ':' or '-')")
+      .meta({ description: "The response's `txId`: the attempt the window finished." }),
+  })
+  .meta({
+    id: "PortoneReport",
+    title: "PortOne V2",
+    description: "What `PortOne.requestPayment` resolved to (GATEWAY=portone-v2): `{payment_id: paymentId, tx_id: txId}`.",
+  });
+
+/** The other gateway's field, named in the 400 so a page built for one gateway is told why the other refuses it. */
+const FOREIGN_FIELD = { "iamport-v1": ["tx_id", "payment_id"], "portone-v2": ["imp_uid"] } as const;
+
+/**
+ * The browser's report as the deployment's gateway shapes it. A body made for the other gateway is a 400 that
+ * names its field and the gateway this server uses, not a generic "unknown field".
+ */
+function reportFor(c: Context<AppEnv>, merchantUid: string, raw: unknown): { impUid: string } | { txId: string } {
+  const gateway = c.var.config.GATEWAY;
+  if (isObject(raw)) {
+    const foreign = FOREIGN_FIELD[gateway].filter((f) => f in raw);
+    if (foreign.length > 0) {
+      const expected = gateway === "portone-v2" ? "{payment_id, tx_id} from PortOne.requestPayment" : "{imp_uid} from IMP.request_pay";
+      const message = `belongs to the other gateway; this server uses ${gateway}: send ${expected}`;
+      throw badRequest("invalid_request", foreign.map((f) => `${f}: ${message}`).join("; "), {
+        fields: foreign.map((field) => ({ field, code: "unknown_field", message })),
+      });
+    }
+  }
+  if (gateway === "iamport-v1") return { impUid: parseWith(IamportReport, raw).imp_uid };
+  const report = parseWith(PortoneReport, raw);
+  if (report.payment_id !== undefined && report.payment_id !== merchantUid) {
+    const message = "is another payment's id: report each payment at its own merchant_uid";
+    throw badRequest("invalid_request", `payment_id: ${message}`, { fields: [{ field: "payment_id", code: "invalid", message }] });
+  }
+  return { txId: report.tx_id };
+}
 
 // `?wait=N`: answer once the payment's outcome is known (it is no longer `ready`), or after N seconds at most.
 const WaitQuery = z.object({
@@ -269,22 +317,24 @@ export const paymentRoutes = new Hono<AppEnv>()
       operationId: "completePayment",
       summary: "Report the buyer's payment",
       description:
-        "What `IMP.request_pay`'s callback got. It is only a hint: the imp_uid is recorded and validation queued; " +
-        "the status changes only once Iamport's own record is checked against the order. With `?wait=N` the answer " +
-        "waits (N seconds at most) for that verdict: 200 with the payment as validation left it, or 202 as recorded " +
-        "if the time ran out (then GET the payment with `?wait`).",
+        "What the payment window answered: `{imp_uid}` from `IMP.request_pay`'s callback on Iamport V1, " +
+        "`{payment_id, tx_id}` from `PortOne.requestPayment` on PortOne V2 (the other gateway's body is a 400 naming " +
+        "its field). It is only a hint: validation is queued (on V1 the imp_uid is recorded), and the status changes " +
+        "only once the gateway's own record of the payment, looked up by the order's merchant_uid, is checked " +
+        "against the order. With `?wait=N` the answer waits (N seconds at most) for that verdict: 200 with the " +
+        "payment as validation left it, or 202 as recorded if the time ran out (then GET the payment with `?wait`).",
       tags: ["Payments"],
       params: merchantUidParam,
       responses: {
         200: { description: "With `?wait`: validation settled the payment within the wait; the payment as it left it.", body: PaymentJson },
         202: { description: "Recorded; validation is queued (with `?wait`, it took longer than the wait).", body: PaymentJson },
       },
-      errors: { 404: ["not_found"], 409: ["imp_uid_mismatch", "imp_uid_in_use"] },
+      requestBody: { schema: z.union([IamportReport, PortoneReport]), mediaTypes: ["application/json"] },
+      errors: { 400: ["invalid_request", "malformed_json"], 404: ["not_found"], 409: ["imp_uid_mismatch", "imp_uid_in_use"] },
     }),
     requireUser(),
     limitWrites("complete"),
     query(WaitQuery),
-    body(CompleteBody),
     async (c) => {
       // 202 with the payment as recorded: validation is queued. With ?wait=N, the answer waits (N seconds at most)
       // for validation to announce the outcome, and is 200 with the payment as validation left it when it did.
@@ -292,7 +342,9 @@ export const paymentRoutes = new Hono<AppEnv>()
       if (!MERCHANT_UID_PATTERN.test(merchantUid)) throw notFound("payment");
       const { wait } = c.req.valid("query");
       const d = deps(c);
-      const row = await completePayment(d, { userId: c.var.user!.id, merchantUid, impUid: c.req.valid("json").imp_uid, source: "browser", watch: wait > 0 });
+      const report = reportFor(c, merchantUid, await readJson(c));
+      const who = { userId: c.var.user!.id, merchantUid, source: "browser" as const, watch: wait > 0 };
+      const row = "txId" in report ? await completeAttempt(d, { ...who, txId: report.txId }) : await completePayment(d, { ...who, impUid: report.impUid });
       if (wait > 0 && row.status === "ready") {
         const settled = await awaitOutcome(d, row, wait);
         if (settled) return c.json(settled.payment as z.output<typeof PaymentJson>, 200);

@@ -8,6 +8,9 @@ import type { AppEnv } from "../types";
 
 export { IMP_UID_PATTERN } from "../domain/imp-uid";
 
+/** PortOne V2's txId (the window's attempt, a UUID at PortOne); messages and the stored id hold 64 at most. */
+export const TX_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function idempotencyKey(c: Context): string | undefined {

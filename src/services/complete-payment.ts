@@ -1,6 +1,6 @@
 import { isUniqueViolation } from "../db/client";
 import { findPaymentByImpUid, findPaymentByMerchantUid } from "../db/payments";
-import { recordBrowserReport } from "../db/validation-hints";
+import { recordAttemptReport, recordBrowserReport } from "../db/validation-hints";
 import type { PaymentRow } from "../db/schema";
 import { conflict, notFound } from "../domain/errors";
 import type { EventSource } from "../domain/payment-state";
@@ -35,6 +35,24 @@ export async function completePayment(
   // Not queued when a validation of this imp_uid is already waiting (usually the webhook's): it answers this too.
   if (row.status === "ready" && queue) {
     await enqueueClaimed(deps, { merchant_uid: row.merchantUid, imp_uid: a.impUid, source: a.source });
+  }
+  return row;
+}
+
+/**
+ * The browser says PortOne V2's window finished an attempt (txId) for the order. Like Iamport's report it is only
+ * a hint: validation looks the payment up at PortOne by paymentId (our merchant_uid), whichever attempt is the
+ * newest, and binds the transactionId PortOne answers. Owner only (404 otherwise); no status changes here.
+ */
+export async function completeAttempt(
+  deps: Deps,
+  a: { userId: string; merchantUid: string; txId: string; source: EventSource; watch?: boolean },
+): Promise<PaymentRow> {
+  const { row, queue } = await recordAttemptReport(deps.db, { ...a, now: deps.now() });
+  if (!row) throw notFound("payment");
+  // Not queued when a validation for this attempt is already waiting: it answers this report too.
+  if (row.status === "ready" && queue) {
+    await enqueueClaimed(deps, { merchant_uid: row.merchantUid, imp_uid: a.txId, source: a.source });
   }
   return row;
 }

@@ -1,5 +1,4 @@
-import { iamportSettings } from "../config";
-import { requireBrowserCheckout } from "./browser-flows";
+import { iamportSettings, portoneSettings } from "../config";
 import { runBatch, statement } from "../db/batch";
 import { sellablePricesQuery } from "../db/catalogue";
 import { isUniqueViolation } from "../db/client";
@@ -7,6 +6,7 @@ import { isLostRace } from "../db/guard";
 import { storeResponse, type KeyRef } from "../db/idempotency";
 import { insertOrderStatements } from "../db/payments";
 import type { PaymentRow, UserRow } from "../db/schema";
+import type { IamportCheckoutParams, PortoneCheckoutParams } from "../domain/checkout-params";
 import { IAMPORT_NAME_MAX, priceOrder, type PricedOrder, type RequestedItem, type SellablePrice } from "../domain/catalogue";
 import { AppError, conflict } from "../domain/errors";
 import { merchantUid } from "../domain/merchant-uid";
@@ -24,12 +24,21 @@ export type CreateOrderInput =
 
 const IAMPORT_BUYER_NAME_UNITS = 16;
 
-export function checkoutFor(deps: Deps, row: PaymentRow, user: UserRow, origin: string) {
+/** Where a redirection window (V1 m_redirect_url, V2 redirectUrl) brings the buyer back: GET /payments/return. */
+const returnUrl = (origin: string) => `${origin}/payments/return`;
+
+/** The parameters the buyer's browser opens the chosen gateway's payment window with, for a pre-registered order. */
+export function checkoutFor(deps: Deps, row: PaymentRow, user: UserRow, origin: string): IamportCheckoutParams | PortoneCheckoutParams {
+  return deps.config.GATEWAY === "portone-v2" ? portoneCheckout(deps, row, user, origin) : iamportCheckout(deps, row, user, origin);
+}
+
+function iamportCheckout(deps: Deps, row: PaymentRow, user: UserRow, origin: string) {
   const iamport = iamportSettings(deps.config);
   return {
+    gateway: "iamport-v1" as const,
     imp_code: iamport.impCode,
     sdk_url: iamport.sdkUrl,
-    m_redirect_url: `${origin}/payments/return`,
+    m_redirect_url: returnUrl(origin),
     params: {
       pg: iamport.pg,
       pay_method: "card",
@@ -40,6 +49,31 @@ export function checkoutFor(deps: Deps, row: PaymentRow, user: UserRow, origin: 
       currency: row.currency,
       buyer_email: user.email,
       buyer_name: cutText(user.name, IAMPORT_BUYER_NAME_UNITS),
+    },
+  };
+}
+
+/**
+ * PortOne V2's PortOne.requestPayment(request) (browser-sdk PaymentRequest): paymentId is our merchant_uid, whose
+ * amount was pre-registered, so the window cannot charge another. The PGs behind V2 keep V1's limits on the order
+ * name and the buyer's name, so they are cut the same way. The page adds redirectUrl and windowType for its mode
+ * (domain/portone-window.ts paymentRequest).
+ */
+function portoneCheckout(deps: Deps, row: PaymentRow, user: UserRow, origin: string): PortoneCheckoutParams {
+  const portone = portoneSettings(deps.config);
+  return {
+    gateway: "portone-v2",
+    sdk_url: portone.sdkUrl,
+    redirect_url: returnUrl(origin),
+    request: {
+      storeId: portone.storeId,
+      channelKey: portone.channelKey,
+      paymentId: row.merchantUid,
+      orderName: cutText(row.name, IAMPORT_NAME_MAX),
+      totalAmount: row.amount,
+      currency: "KRW",
+      payMethod: "CARD",
+      customer: { customerId: user.id, fullName: cutText(user.name, IAMPORT_BUYER_NAME_UNITS), email: user.email },
     },
   };
 }
@@ -81,7 +115,6 @@ export async function createPayment(
   origin: string,
   idempotencyKey?: string,
 ): Promise<StoredResponse> {
-  requireBrowserCheckout(deps);
   const user = order.session.user;
   const catalogue = order.catalogue;
   if (input.kind === "custom_amount" && !deps.config.ALLOW_CUSTOM_AMOUNTS) throw customAmountsDisabled();

@@ -200,8 +200,9 @@ export const NewPriceResultJson = z
   })
   .meta({ id: "NewPriceResult" });
 
-export const CheckoutJson = z
+const IamportCheckoutJson = z
   .object({
+    gateway: z.literal("iamport-v1").meta({ description: "This deployment's gateway (GATEWAY): Iamport V1." }),
     imp_code: z.string().meta({ description: "For `IMP.init(imp_code)`." }),
     sdk_url: z.string().meta({ description: "Where the Iamport browser SDK is loaded from." }),
     m_redirect_url: z.url().meta({ description: "Where Iamport sends a mobile buyer back (GET /payments/return)." }),
@@ -218,7 +219,37 @@ export const CheckoutJson = z
       })
       .meta({ description: "Exactly what to pass to `IMP.request_pay(params, callback)`." }),
   })
-  .meta({ id: "Checkout" });
+  .meta({ id: "IamportCheckout", title: "Iamport V1 checkout" });
+
+const PortoneCheckoutJson = z
+  .object({
+    gateway: z.literal("portone-v2").meta({ description: "This deployment's gateway (GATEWAY): PortOne V2." }),
+    sdk_url: z.string().meta({ description: "Where PortOne's V2 browser SDK is loaded from." }),
+    redirect_url: z.url().meta({
+      description: "Pass as `request.redirectUrl` where the window redirects (phones): the buyer comes back to GET /payments/return.",
+    }),
+    request: z
+      .object({
+        storeId: z.string(),
+        channelKey: z.string(),
+        paymentId: z.string().meta({ description: "The order's merchant_uid, whose amount is pre-registered at PortOne." }),
+        orderName: z.string(),
+        totalAmount: z.number().int(),
+        currency: z.literal("KRW"),
+        payMethod: z.literal("CARD"),
+        customer: z.object({ customerId: z.string(), fullName: z.string(), email: z.string() }),
+      })
+      .meta({
+        description:
+          "What to pass to `PortOne.requestPayment(request)` (add `redirectUrl` and `windowType` for the page's mode); " +
+          "then send what it resolves to, `{payment_id, tx_id}`, to `complete`.",
+      }),
+  })
+  .meta({ id: "PortoneCheckout", title: "PortOne V2 checkout" });
+
+export const CheckoutJson = z
+  .discriminatedUnion("gateway", [IamportCheckoutJson, PortoneCheckoutJson])
+  .meta({ id: "Checkout", description: "How the buyer's browser opens the payment window of the deployment's gateway." });
 
 export const CreatedPaymentJson = PaymentJson.extend({ checkout: CheckoutJson }).meta({ id: "CreatedPayment" });
 

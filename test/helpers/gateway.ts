@@ -1,0 +1,91 @@
+import { call, type TestUser } from "./http";
+import { onV2 } from "./gateway-under-test";
+import { v2, v2Pay, v2Webhooks } from "./portone-sandbox";
+import { consoleCancel as v1ConsoleCancel, inspect, pay, resendWebhook as v1Resend, webhooksFor, type WebhookMode } from "./sandbox";
+
+// The buyer's and the gateway's steps, for the gateway this vitest pass runs against (gateway-under-test.ts): the
+// same test reads the same on Iamport V1 and PortOne V2, and each step goes to that gateway's sandbox in its own
+// words (V1 imp_uid and form posts; V2 paymentId, txId and signed webhooks).
+
+/** One attempt in the payment window, as the browser sees it. */
+export interface Attempt {
+  success: boolean;
+  /** The gateway's id of the attempt: V1 imp_uid, V2 txId (= transactionId). */
+  gatewayId: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/** The buyer pays (or is declined) in the window; the sandbox then sends the webhook as planned. */
+export async function payInWindow(a: { merchant_uid: string; amount: number; outcome?: "paid" | "failed"; webhook?: WebhookMode }): Promise<Attempt> {
+  const outcome = a.outcome ?? "paid";
+  if (onV2) {
+    const r = await v2Pay({ payment_id: a.merchant_uid, amount: a.amount, outcome, ...(a.webhook ? { webhook: a.webhook } : {}) });
+    return { success: !r.code, gatewayId: r.txId ?? null, errorCode: r.code ?? null, errorMessage: r.message ?? null };
+  }
+  const r = await pay({ merchant_uid: a.merchant_uid, amount: a.amount, outcome, ...(a.webhook ? { webhook: a.webhook } : {}) });
+  return { success: r.success, gatewayId: r.imp_uid, errorCode: r.error_code, errorMessage: r.error_msg };
+}
+
+/** What the page posts to `complete` after the window: V1 `{imp_uid}`, V2 `{payment_id, tx_id}`. */
+export const reportBody = (merchantUid: string, gatewayId: string): Record<string, string> =>
+  onV2 ? { payment_id: merchantUid, tx_id: gatewayId } : { imp_uid: gatewayId };
+
+/** The other gateway's body: what a page built for the wrong gateway would post. */
+export const foreignReportBody = (merchantUid: string, gatewayId: string): Record<string, string> =>
+  onV2 ? { imp_uid: gatewayId } : { payment_id: merchantUid, tx_id: gatewayId };
+
+/** The gateway-neutral `complete` (the browser's report), with an optional `?wait=`. */
+export const report = (user: TestUser, merchantUid: string, gatewayId: string, wait?: number) =>
+  call("POST", `/api/payments/${merchantUid}/complete${wait !== undefined ? `?wait=${wait}` : ""}`, {
+    token: user.token,
+    body: reportBody(merchantUid, gatewayId),
+  });
+
+export type GatewayStatus = "ready" | "paid" | "cancelled" | "failed";
+
+const V2_STATUS: Record<string, GatewayStatus> = {
+  READY: "ready",
+  PENDING: "ready",
+  VIRTUAL_ACCOUNT_ISSUED: "ready",
+  PAID: "paid",
+  PARTIAL_CANCELLED: "paid",
+  CANCELLED: "cancelled",
+  FAILED: "failed",
+};
+
+/** The payment as the gateway holds it (V1's words), for asserting that money moved as it should. */
+export async function atGateway(merchantUid: string, gatewayId: string): Promise<{ status: GatewayStatus; amount: number; cancelledAmount: number }> {
+  if (onV2) {
+    const p = (await v2("GET", `/__control/payments/${encodeURIComponent(merchantUid)}`)).json.payment;
+    return { status: V2_STATUS[p.status]!, amount: p.amount.total, cancelledAmount: p.amount.cancelled ?? 0 };
+  }
+  const p = await inspect(gatewayId);
+  return { status: p.status, amount: p.amount, cancelledAmount: p.cancel_amount ?? 0 };
+}
+
+/** The console's "send the webhook again" for the payment's current state; `duplicates` concurrent copies. */
+export async function resendWebhook(a: { merchant_uid: string; gatewayId: string; duplicates?: number }) {
+  if (onV2) return (await v2("POST", "/__control/webhook", { payment_id: a.merchant_uid, ...(a.duplicates ? { duplicates: a.duplicates } : {}) })).json;
+  return v1Resend({ imp_uid: a.gatewayId, ...(a.duplicates ? { duplicates: a.duplicates } : {}) });
+}
+
+/** Whether the gateway's webhooks for this payment have reached the app (answered 2xx). */
+export async function webhookDelivered(merchantUid: string): Promise<boolean> {
+  if (onV2) return (await v2Webhooks({ payment_id: merchantUid })).some((w) => w.status === "delivered");
+  return (await webhooksFor(merchantUid)).some((w) => w.outcome === "delivered");
+}
+
+/** A cancel made in the gateway's console, outside pocketpay (the whole balance unless `amount`). */
+export async function consoleCancel(a: { merchant_uid: string; gatewayId: string; amount?: number; webhook?: boolean }) {
+  if (onV2) {
+    const r = await v2("POST", "/__control/cancel", {
+      payment_id: a.merchant_uid,
+      ...(a.amount !== undefined ? { amount: a.amount } : {}),
+      ...(a.webhook !== undefined ? { webhook: a.webhook } : {}),
+    });
+    if (r.status !== 200) throw new Error(`console cancel answered ${r.status}: ${r.text.slice(0, 200)}`);
+    return r.json;
+  }
+  return v1ConsoleCancel({ imp_uid: a.gatewayId, ...(a.amount !== undefined ? { amount: a.amount } : {}), ...(a.webhook !== undefined ? { webhook: a.webhook } : {}) });
+}
