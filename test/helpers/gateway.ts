@@ -89,3 +89,22 @@ export async function consoleCancel(a: { merchant_uid: string; gatewayId: string
   }
   return v1ConsoleCancel({ imp_uid: a.gatewayId, ...(a.amount !== undefined ? { amount: a.amount } : {}), ...(a.webhook !== undefined ? { webhook: a.webhook } : {}) });
 }
+
+/** The query a redirection window brings the buyer back with (V1 m_redirect_url, V2 redirectUrl), after an attempt. */
+export function returnQuery(merchantUid: string, attempt: Attempt, gateway: "own" | "foreign" = "own"): Record<string, string> {
+  const v2Words = (gateway === "own") === onV2;
+  if (v2Words) {
+    return {
+      paymentId: merchantUid,
+      transactionType: "PAYMENT",
+      ...(attempt.gatewayId ? { txId: attempt.gatewayId } : {}),
+      ...(attempt.success ? {} : { code: attempt.errorCode ?? "FAILURE_TYPE_PG", message: attempt.errorMessage ?? "" }),
+    };
+  }
+  return {
+    merchant_uid: merchantUid,
+    imp_success: String(attempt.success),
+    ...(attempt.gatewayId ? { imp_uid: attempt.gatewayId } : {}),
+    ...(attempt.success ? {} : { error_code: attempt.errorCode ?? "F0005", error_msg: attempt.errorMessage ?? "" }),
+  };
+}
