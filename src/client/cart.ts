@@ -1,7 +1,8 @@
 import { api, newKey, type ApiResult, type FieldIssue } from "./api";
 import { qs, qsa, say, typedAmount } from "./dom";
 import { clearErrors, showErrors, showFormError } from "./form-errors";
-import { payMode, startPayment, type Checkout } from "./iamport";
+import type { CheckoutParams as Checkout } from "../domain/checkout-params";
+import { payMode, startPayment } from "./pay";
 import { amount as won, number, t } from "./i18n";
 
 // The shop's cart (#cart). It never adds prices up itself: every total it shows is the server's quote

@@ -1,7 +1,8 @@
 import { api, newKey } from "./api";
 import { field, qs, say, typedAmount } from "./dom";
 import { clearErrors, showErrors } from "./form-errors";
-import { payMode, startPayment, type Checkout } from "./iamport";
+import type { CheckoutParams as Checkout } from "../domain/checkout-params";
+import { payMode, startPayment } from "./pay";
 import { amount as won, t } from "./i18n";
 
 /**

@@ -1,8 +1,10 @@
 import type { IamportCheckoutParams } from "../domain/checkout-params";
-import { api } from "./api";
 import { t } from "./i18n";
+import { payMode, reportAndShow } from "./pay";
+// Kept for the pages that import it from here (subscriptions.ts).
+export { payMode };
 
-// Iamport's browser SDK (IMP.init / IMP.request_pay), and what the page does with the window's answer.
+// Iamport's browser SDK (IMP.init / IMP.request_pay), and how its callback is read.
 
 /** What POST /api/payments answers in `checkout`, and the payment page carries in data-checkout (Iamport's). */
 export type Checkout = IamportCheckoutParams;
@@ -27,22 +29,6 @@ declare global {
   }
 }
 
-/**
- * Redirect mode (the whole page goes to the payment window and comes back through m_redirect_url) on phones, or
- * when asked for with ?mode=redirect; the choice is kept for this tab so "pay again" uses it too.
- */
-export function payMode(): "popup" | "redirect" {
-  let mode = new URLSearchParams(location.search).get("mode");
-  try {
-    if (mode === "redirect" || mode === "popup") sessionStorage.setItem("pp_mode", mode);
-    else mode = sessionStorage.getItem("pp_mode");
-  } catch {
-    // storage disabled
-  }
-  if (mode === "redirect" || mode === "popup") return mode;
-  return window.matchMedia?.("(max-width: 640px)").matches ? "redirect" : "popup";
-}
-
 let sdk: Promise<Imp> | null = null;
 
 export function loadSdk(url: string): Promise<Imp> {
@@ -61,7 +47,7 @@ export function loadSdk(url: string): Promise<Imp> {
 }
 
 /** Resolves only if the SDK could not start (with what to tell the buyer); otherwise the page moves on. */
-export async function startPayment(checkout: Checkout): Promise<string> {
+export async function startIamportPayment(checkout: Checkout): Promise<string> {
   let imp: Imp;
   try {
     imp = await loadSdk(checkout.sdk_url);
@@ -75,34 +61,12 @@ export async function startPayment(checkout: Checkout): Promise<string> {
   return new Promise<string>(() => {});
 }
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * How long `complete` may hold its answer while the queue validates the payment (seconds): long enough for a
- * normal validation, so the payment page usually opens on the outcome and asks nothing more; when validation takes
- * longer, complete answers 202 and the page waits for the outcome itself (payment.ts).
- */
-const COMPLETE_WAIT_S = 10;
-
 /** The callback is a hint, never the truth: the imp_uid goes to the server, which asks Iamport what happened. */
-async function finishPayment(merchantUid: string, rsp: PayResponse) {
-  const uid = encodeURIComponent(merchantUid);
+function finishPayment(merchantUid: string, rsp: PayResponse) {
   const failed = rsp.success === false || rsp.imp_success === false || !!rsp.error_code;
-  if (rsp.imp_uid) {
-    // After a failure the window's own words are shown at once; the page then waits for the verdict (payment.ts).
-    const wait = failed ? "" : `?wait=${COMPLETE_WAIT_S}`;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const res = await api("POST", `/api/payments/${uid}/complete${wait}`, { imp_uid: rsp.imp_uid });
-      if (res.status !== 0 && res.status < 500) break;
-      await pause(1000 * (attempt + 1));
-    }
-  }
-  const q = new URLSearchParams();
-  if (failed) {
-    q.set("result", "failed");
-    if (rsp.error_code) q.set("code", String(rsp.error_code).slice(0, 32));
-    if (rsp.error_msg) q.set("message", String(rsp.error_msg).slice(0, 300));
-  }
-  const query = q.toString();
-  location.assign(`/payments/${uid}${query ? `?${query}` : ""}`);
+  return reportAndShow(
+    merchantUid,
+    rsp.imp_uid ? { imp_uid: rsp.imp_uid } : null,
+    failed ? { code: rsp.error_code ?? null, message: rsp.error_msg ?? null } : null,
+  );
 }

@@ -1,7 +1,8 @@
 import { api, errorOf } from "./api";
 import { qs, say } from "./dom";
 import { errorText, t } from "./i18n";
-import { payMode, startPayment, type Checkout } from "./iamport";
+import type { CheckoutParams as Checkout } from "../domain/checkout-params";
+import { payMode, startPayment } from "./pay";
 
 /** How long one status request may wait for the verdict (seconds; the API's limit is 25). */
 const WAIT_S = 20;

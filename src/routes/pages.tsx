@@ -229,7 +229,14 @@ pageRoutes.get("/payments/:merchant_uid", async (c) => {
     result === "failed"
       ? { code: c.req.query("code")?.slice(0, 32) ?? null, message: c.req.query("message")?.slice(0, 300) || null }
       : null;
-  const payable = row.status === "ready" && row.impUid === null;
+  // PortOne V2 records no attempt id until PortOne's answer is validated: a report queued within the reconciler's
+  // grace period means the verdict is on its way, so the page follows it (as for a recorded imp_uid on V1) instead
+  // of offering to pay again; after that the order is payable again.
+  const reported =
+    row.status === "ready" &&
+    (row.impUid !== null ||
+      (row.validationQueuedAt !== null && c.var.now() - row.validationQueuedAt < c.var.config.RECONCILE_AFTER_SECONDS * 1000));
+  const payable = row.status === "ready" && !reported;
   return render(
     c,
     <PaymentPage
@@ -239,6 +246,7 @@ pageRoutes.get("/payments/:merchant_uid", async (c) => {
       events={detail.events.map(presentEvent)}
       refunds={detail.refunds.map(presentRefund)}
       hint={hint}
+      reported={reported}
       checkout={payable ? checkoutFor(deps(c), row, user, new URL(c.req.url).origin) : null}
       sdkUrl={sdkUrlFor(c.var.config)}
     />,

@@ -63,7 +63,8 @@ interface Outcome {
   payable: boolean;
 }
 
-export function outcomeOf(i18n: I18n, p: PaymentJson, hint: WindowHint | null): Outcome {
+/** `reported`: the buyer's report of an attempt is being validated (V1: its imp_uid is recorded). */
+export function outcomeOf(i18n: I18n, p: PaymentJson, hint: WindowHint | null, reported = p.imp_uid !== null): Outcome {
   const { t, amount } = i18n;
   const settled = { poll: false, payable: false };
   switch (p.status) {
@@ -110,7 +111,7 @@ export function outcomeOf(i18n: I18n, p: PaymentJson, hint: WindowHint | null): 
         }),
       };
     case "ready":
-      if (p.imp_uid) {
+      if (reported) {
         return { tone: "pending", icon: "…", title: t("result.verifying.title"), message: t("result.verifying.message"), poll: true, payable: false };
       }
       if (hint) {
@@ -135,7 +136,9 @@ export interface PaymentPageView {
   events: EventJson[];
   refunds: RefundJson[];
   hint: WindowHint | null;
-  /** IMP.request_pay's parameters for paying this order again (ready, unpaid orders only). */
+  /** A report of an attempt is being validated: follow it rather than offer to pay again. */
+  reported?: boolean;
+  /** The checkout (the gateway window's parameters) for paying this order again (ready, unreported orders only). */
   checkout: unknown;
   sdkUrl: string;
 }
@@ -144,7 +147,7 @@ export function PaymentPage(v: PaymentPageView) {
   const i18n = useI18n();
   const { t, amount } = i18n;
   const p = v.payment;
-  const o = outcomeOf(i18n, p, v.hint);
+  const o = outcomeOf(i18n, p, v.hint, v.reported);
   const payable = o.payable && v.checkout !== null;
   const retry = retryHref(p);
   return (
