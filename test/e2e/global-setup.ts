@@ -9,6 +9,11 @@ import { seedLocalAdmin } from "../../scripts/admin/seed.mjs";
 declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
+    /**
+     * A second server with GATEWAY=portone-v2 (as `npm run dev -- --gateway portone-v2` starts it), its own state
+     * and the demo catalogue, for the scenarios of PortOne V2's pages (test/e2e/portone-checkout.e2e.ts).
+     */
+    baseURLV2: string;
     /** The local administrator, seeded exactly as `npm run dev` seeds it. */
     admin: { email: string; password: string };
     /** The server's --persist-to directory, for `npm run admin -- … --persist-to` against its database. */
@@ -19,7 +24,9 @@ declare module "vitest" {
 // Starts pocketpay as `npm run dev` does (scripts/dev.mjs): D1 migrations for DB and SANDBOX_DB applied with
 // --persist-to, the demo catalogue seeded, then `wrangler dev -c wrangler.toml -c sandbox/wrangler.toml`. Differences: a free port (and
 // inspector port), and a fresh temporary persist dir, so runs share no state with each other or with a developer's
-// own `npm run dev`. The server's output goes to test-artifacts/e2e-server.log.
+// own `npm run dev`. The server's output goes to test-artifacts/e2e-server.log. A second server, started at the same
+// time with `--var GATEWAY:portone-v2` (what `npm run dev -- --gateway portone-v2` adds), serves the PortOne V2
+// scenarios at `baseURLV2`; its output goes to test-artifacts/e2e-server-v2.log.
 
 const WRANGLER = resolve("node_modules/wrangler/bin/wrangler.js");
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
@@ -53,13 +60,22 @@ async function waitUntilUp(url: string, child: ChildProcess, ms: number) {
   throw new Error(`pocketpay did not answer ${url} within ${ms} ms; see test-artifacts/e2e-server.log`);
 }
 
-export default async function setup(project: TestProject) {
+interface Server {
+  baseURL: string;
+  state: string;
+  stop: () => Promise<void>;
+}
+
+/** One `npm run dev`-like server: fresh state, migrations, the demo catalogue, then wrangler dev on a free port. */
+async function startServer(logName: string, extra: string[], beforeStart?: (state: string) => void): Promise<Server> {
   const state = mkdtempSync(join(tmpdir(), "pocketpay-e2e-"));
   mkdirSync("test-artifacts", { recursive: true });
-  const log = openSync("test-artifacts/e2e-server.log", "w");
+  const log = openSync(`test-artifacts/${logName}`, "w");
   let child: ChildProcess | undefined;
+  let onExit: (() => void) | undefined;
 
   const stop = async () => {
+    if (onExit) process.off("exit", onExit);
     if (child && child.exitCode === null && child.pid) {
       const exited = new Promise((r) => child!.once("exit", r));
       // The whole process group: wrangler and the workerd it started.
@@ -85,11 +101,7 @@ export default async function setup(project: TestProject) {
     wrangler(["d1", "migrations", "apply", "DB", "--local", ...persist]);
     wrangler(["d1", "migrations", "apply", "SANDBOX_DB", "--local", "-c", "sandbox/wrangler.toml", ...persist]);
     wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-catalogue.sql", ...persist]);
-    // The administrator `npm run dev` provides, by the same code; the scenarios log in with its password.
-    const admin = seedLocalAdmin({ persistTo: state });
-    if (!admin.password) throw new Error("the local admin seed gave no password");
-    project.provide("admin", { email: admin.email, password: admin.password });
-    project.provide("statePath", state);
+    beforeStart?.(state);
 
     const port = await freePort();
     const inspector = await freePort();
@@ -98,15 +110,16 @@ export default async function setup(project: TestProject) {
       [
         WRANGLER, "dev", "-c", "wrangler.toml", "-c", "sandbox/wrangler.toml",
         "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector), "--test-scheduled",
-        "--show-interactive-dev-session=false", ...persist,
+        "--show-interactive-dev-session=false", ...persist, ...extra,
       ],
       // Its own process group, so that stopping it stops workerd too.
       { env: ENV, stdio: ["ignore", log, log], detached: true },
     );
-    const onExit = () => {
-      if (child?.pid && child.exitCode === null) {
+    const started = child;
+    onExit = () => {
+      if (started.pid && started.exitCode === null) {
         try {
-          process.kill(-child.pid, "SIGKILL");
+          process.kill(-started.pid, "SIGKILL");
         } catch {
           // already gone
         }
@@ -114,12 +127,35 @@ export default async function setup(project: TestProject) {
     };
     process.once("exit", onExit);
 
-    const baseURL = `http://localhost:${port}`;
     await waitUntilUp(`http://127.0.0.1:${port}/healthz`, child, 60_000);
-    project.provide("baseURL", baseURL);
+    return { baseURL: `http://localhost:${port}`, state, stop };
   } catch (e) {
     await stop();
     throw e;
   }
+}
+
+export default async function setup(project: TestProject) {
+  const started = await Promise.allSettled([
+    startServer("e2e-server.log", [], (state) => {
+      // The administrator `npm run dev` provides, by the same code; the scenarios log in with its password.
+      const admin = seedLocalAdmin({ persistTo: state });
+      if (!admin.password) throw new Error("the local admin seed gave no password");
+      project.provide("admin", { email: admin.email, password: admin.password });
+      project.provide("statePath", state);
+    }),
+    startServer("e2e-server-v2.log", ["--var", "GATEWAY:portone-v2"]),
+  ]);
+  const servers = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const stop = async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+  };
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  project.provide("baseURL", servers[0]!.baseURL);
+  project.provide("baseURLV2", servers[1]!.baseURL);
   return stop;
 }

@@ -6,6 +6,12 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { expect, inject } from "vitest";
 
 export const baseURL = () => inject("baseURL");
+/** The server with GATEWAY=portone-v2 (global-setup.ts): PortOne V2's pages against the sandbox's V2. */
+export const baseURLV2 = () => inject("baseURLV2");
+
+/** The server each context talks to, for the Origin its API calls send. */
+const contextBase = new WeakMap<BrowserContext, string>();
+const originOf = (context: BrowserContext) => contextBase.get(context) ?? baseURL();
 
 const ARTIFACTS = resolve("test-artifacts");
 
@@ -35,8 +41,10 @@ export const ENGLISH: BrowserContextOptions = { ...DESKTOP, locale: "en-US" };
  */
 export const pageProblems: string[] = [];
 
-export async function newContext(browser: Browser, options: BrowserContextOptions = DESKTOP) {
-  const context = await browser.newContext({ ...options, baseURL: baseURL() });
+/** A browser context on the V1 server, or on `base` (e.g. baseURLV2()). */
+export async function newContext(browser: Browser, options: BrowserContextOptions = DESKTOP, base: string = baseURL()) {
+  const context = await browser.newContext({ ...options, baseURL: base });
+  contextBase.set(context, base);
   context.setDefaultTimeout(15_000);
   context.on("page", (page) => {
     page.on("pageerror", (e) => pageProblems.push(`${page.url()}: ${e.message}`));
@@ -132,7 +140,7 @@ export const PASSWORD = "correct horse battery";
 export async function signUpByApi(context: BrowserContext, email = uniqueEmail(), name = "김민지") {
   const res = await context.request.post("/api/auth/signup", {
     data: { email, password: PASSWORD, name },
-    headers: { origin: baseURL() },
+    headers: { origin: originOf(context) },
   });
   if (res.status() !== 201) throw new Error(`signup failed: ${res.status()} ${await res.text()}`);
   return email;
@@ -140,7 +148,7 @@ export async function signUpByApi(context: BrowserContext, email = uniqueEmail()
 
 /** Logs in through the JSON API from inside the context (for setup only). */
 export async function logInByApi(context: BrowserContext, email: string, password: string) {
-  const res = await context.request.post("/api/auth/login", { data: { email, password }, headers: { origin: baseURL() } });
+  const res = await context.request.post("/api/auth/login", { data: { email, password }, headers: { origin: originOf(context) } });
   if (res.status() !== 200) throw new Error(`login failed: ${res.status()} ${await res.text()}`);
 }
 
