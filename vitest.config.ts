@@ -16,7 +16,11 @@ const SANDBOX_DB_ID = "00000000-0000-0000-0000-000000000002";
 // PortOne V2: the same rules held by the same tests on both gateways (test/helpers/gateway-under-test.ts).
 const GATEWAY_UNDER_TEST = process.env.GATEWAY_UNDER_TEST ?? "iamport-v1";
 const V2_PASS = GATEWAY_UNDER_TEST === "portone-v2";
-const V2_SUITES: string[] = ["test/integration/pipeline-happy.test.ts", "test/integration/returns.test.ts"];
+const V2_SUITES: string[] = [
+  "test/integration/pipeline-happy.test.ts",
+  "test/integration/pipeline.test.ts",
+  "test/integration/returns.test.ts",
+];
 // The pool names the runner Worker after the project (non [a-z0-9-] characters become "_"); the sandbox's APP
 // binding must name that Worker, or the V2 pass cannot start.
 const PROJECT_NAME = V2_PASS ? "pocketpay (portone-v2)" : "pocketpay";

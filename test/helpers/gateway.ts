@@ -1,7 +1,9 @@
 import { call, type TestUser } from "./http";
+import { sendWebhook } from "./orders";
+import { paymentEvent, sendPortone, signed } from "./portone-webhooks";
 import { onV2 } from "./gateway-under-test";
 import { v2, v2Pay, v2Webhooks } from "./portone-sandbox";
-import { consoleCancel as v1ConsoleCancel, inspect, pay, resendWebhook as v1Resend, webhooksFor, type WebhookMode } from "./sandbox";
+import { consoleCancel as v1ConsoleCancel, fault, inspect, pay, resendWebhook as v1Resend, webhooksFor, type WebhookMode } from "./sandbox";
 
 // The buyer's and the gateway's steps, for the gateway this vitest pass runs against (gateway-under-test.ts): the
 // same test reads the same on Iamport V1 and PortOne V2, and each step goes to that gateway's sandbox in its own
@@ -107,4 +109,38 @@ export function returnQuery(merchantUid: string, attempt: Attempt, gateway: "own
     ...(attempt.gatewayId ? { imp_uid: attempt.gatewayId } : {}),
     ...(attempt.success ? {} : { error_code: attempt.errorCode ?? "F0005", error_msg: attempt.errorMessage ?? "" }),
   };
+}
+
+const V2_EVENT = { paid: "Transaction.Paid", failed: "Transaction.Failed", cancelled: "Transaction.Cancelled" } as const;
+
+/**
+ * A webhook for the payment, as the gateway (or someone pretending to be it) sends it straight to the app: V1's
+ * unsigned JSON to /webhooks/iamport, or V2's signed event to /webhooks/portone (a new webhook-id each time).
+ */
+export async function sendHint(merchantUid: string, gatewayId: string, status: keyof typeof V2_EVENT) {
+  if (onV2) return sendPortone(await signed(paymentEvent(V2_EVENT[status], merchantUid, { transactionId: gatewayId })));
+  return sendWebhook({ imp_uid: gatewayId, merchant_uid: merchantUid, status });
+}
+
+/**
+ * How many inbox rows `n` copies of one sandbox webhook leave: V1 stores every copy; V2 stores a webhook-id once
+ * (its copies and retries carry the same id).
+ */
+export const storedCopies = (n: number) => (onV2 ? 1 : n);
+
+/** Makes the gateway's next `times` lookups of this payment fail (V1 GET /payments/{imp_uid}, V2 GET /payments/{paymentId}). */
+export async function lookupFault(a: {
+  merchant_uid: string;
+  gatewayId: string;
+  kind: "http_500" | "timeout" | "malformed";
+  times?: number;
+  latency_ms?: number;
+}) {
+  const { merchant_uid, gatewayId, ...rest } = a;
+  if (onV2) {
+    const r = await v2("POST", "/__control/faults", { path: `/payments/${encodeURIComponent(merchant_uid)}`, method: "GET", ...rest });
+    if (r.status !== 201) throw new Error(`V2 fault answered ${r.status}: ${r.text.slice(0, 200)}`);
+    return r.json;
+  }
+  return fault({ path: `/payments/${gatewayId}`, method: "GET", ...rest });
 }

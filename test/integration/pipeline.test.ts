@@ -6,10 +6,16 @@ import { completePayment } from "../../src/services/complete-payment";
 import { reconcile } from "../../src/services/reconcile";
 import { call, checked, expectError, json, signUp } from "../helpers/http";
 import { complete, createOrder, sendWebhook } from "../helpers/orders";
-import { fault, inspect, pay, resendWebhook } from "../helpers/sandbox";
+import { fault, inspect, pay } from "../helpers/sandbox";
 import { deliver } from "../helpers/queue";
 import { appIamport, gatewayOver } from "../helpers/iamport";
 import { eventsOf, paymentRow, waitFor, waitForInboxDrained, waitForStatus } from "../helpers/wait";
+import { atGateway, lookupFault, payInWindow, report, resendWebhook as resendAtGateway, sendHint, storedCopies } from "../helpers/gateway";
+import { onV1 } from "../helpers/gateway-under-test";
+
+// Runs once per gateway (vitest.config.ts V2_SUITES). The buyer's and the gateway's steps go through
+// helpers/gateway.ts; what exists on Iamport V1 only (its unsigned and form-encoded webhooks, the imp_uid the
+// browser's report records, its token and error codes, the sandbox's underpaying switch) says so with runIf(onV1).
 
 /** A webhook delivery stored in the inbox but (as if its queue message were lost) never processed. */
 const storedDelivery = async (impUid: string, merchantUid: string) =>
@@ -21,19 +27,20 @@ const storedDelivery = async (impUid: string, merchantUid: string) =>
 
 const transitions = async (m: string) => (await eventsOf(m)).map((e) => `${e.from_status}->${e.to_status}`);
 
+/** An order the buyer paid in the gateway's window; `impUid` is the gateway's id of the attempt (V2: its txId). */
 async function paidOrder(amount = 12_000, webhook: Parameters<typeof pay>[0]["webhook"] = "none") {
   const buyer = await signUp();
   const order = await createOrder(buyer, amount);
-  const paid = await pay({ merchant_uid: order.merchant_uid, amount, webhook });
+  const paid = await payInWindow({ merchant_uid: order.merchant_uid, amount, webhook });
   expect(paid.success).toBe(true);
-  return { buyer, order, impUid: paid.imp_uid!, merchantUid: order.merchant_uid as string };
+  return { buyer, order, impUid: paid.gatewayId!, merchantUid: order.merchant_uid as string };
 }
 
 describe("duplicate and reordered deliveries", () => {
   it("gives 20 duplicate webhooks delivered one after another exactly one transition and one event", async () => {
     const { impUid, merchantUid } = await paidOrder();
     for (let i = 0; i < 20; i++) {
-      const res = await sendWebhook({ imp_uid: impUid, merchant_uid: merchantUid, status: "paid" });
+      const res = await sendHint(merchantUid, impUid, "paid");
       expect(res.status).toBe(200);
     }
     await waitForInboxDrained(merchantUid, 20);
@@ -43,7 +50,7 @@ describe("duplicate and reordered deliveries", () => {
 
   it("gives 20 duplicate webhooks delivered all at once exactly one transition and one event", async () => {
     const { impUid, merchantUid } = await paidOrder(12_000, { duplicates: 20 });
-    await waitForInboxDrained(merchantUid, 20);
+    await waitForInboxDrained(merchantUid, storedCopies(20));
     expect((await paymentRow(merchantUid)).status).toBe("paid");
     expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
     // And the same 20 straight into the consumer at once, bypassing the queue's batching.
@@ -57,7 +64,7 @@ describe("duplicate and reordered deliveries", () => {
   it("ends paid once when the webhook comes before the browser's complete", async () => {
     const { buyer, impUid, merchantUid } = await paidOrder(9_900, "once");
     await waitForStatus(merchantUid, "paid");
-    const res = await complete(buyer, merchantUid, impUid);
+    const res = await report(buyer, merchantUid, impUid);
     expect(res.status).toBe(202);
     expect((await json(res)).status).toBe("paid");
     expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
@@ -65,9 +72,9 @@ describe("duplicate and reordered deliveries", () => {
 
   it("ends paid once when the webhook comes after the browser's complete", async () => {
     const { buyer, impUid, merchantUid } = await paidOrder(9_800, "none");
-    expect((await complete(buyer, merchantUid, impUid)).status).toBe(202);
+    expect((await report(buyer, merchantUid, impUid)).status).toBe(202);
     await waitForStatus(merchantUid, "paid");
-    await resendWebhook({ imp_uid: impUid });
+    await resendAtGateway({ merchant_uid: merchantUid, gatewayId: impUid });
     await waitForInboxDrained(merchantUid, 1);
     expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
   });
@@ -75,17 +82,17 @@ describe("duplicate and reordered deliveries", () => {
   it("ends paid once when the webhook and the complete race", async () => {
     const { buyer, impUid, merchantUid } = await paidOrder(9_700, "none");
     const [completed] = await Promise.all([
-      complete(buyer, merchantUid, impUid),
-      resendWebhook({ imp_uid: impUid, duplicates: 3 }),
+      report(buyer, merchantUid, impUid),
+      resendAtGateway({ merchant_uid: merchantUid, gatewayId: impUid, duplicates: 3 }),
       deliver({ imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" }),
     ]);
     expect(completed.status).toBe(202);
-    await waitForInboxDrained(merchantUid, 3);
+    await waitForInboxDrained(merchantUid, storedCopies(3));
     await waitForStatus(merchantUid, "paid");
     expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
   });
 
-  it("accepts form-encoded webhooks the same as JSON", async () => {
+  it.runIf(onV1)("accepts form-encoded webhooks the same as JSON", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 7_000);
     const paid = await pay({ merchant_uid: order.merchant_uid, amount: 7_000, webhook: "once", webhook_format: "form" });
@@ -95,8 +102,8 @@ describe("duplicate and reordered deliveries", () => {
   });
 });
 
-describe("verification against Iamport", () => {
-  it("rejects a payment smaller than the order and cancels it at Iamport with the exact amount", async () => {
+describe("verification against the gateway", () => {
+  it.runIf(onV1)("rejects a payment smaller than the order and cancels it at Iamport with the exact amount", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 30_000);
     const paid = await pay({ merchant_uid: order.merchant_uid, amount: 300, skip_prepare_check: true, webhook: "none" });
@@ -118,7 +125,7 @@ describe("verification against Iamport", () => {
     expect(await transitions(order.merchant_uid)).toEqual(["ready->rejected"]);
   });
 
-  it("still refunds a rejected payment when the first cancel fails, on the message's retry", async () => {
+  it.runIf(onV1)("still refunds a rejected payment when the first cancel fails, on the message's retry", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 30_000);
     const paid = await pay({ merchant_uid: order.merchant_uid, amount: 500, skip_prepare_check: true, webhook: "none" });
@@ -132,12 +139,12 @@ describe("verification against Iamport", () => {
     expect(await transitions(order.merchant_uid)).toEqual(["ready->rejected"]);
   });
 
-  it("records a declined card as failed with Iamport's reason", async () => {
+  it("records a declined card as failed with the gateway's reason", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 5_000);
-    const declined = await pay({ merchant_uid: order.merchant_uid, amount: 5_000, outcome: "failed" });
+    const declined = await payInWindow({ merchant_uid: order.merchant_uid, amount: 5_000, outcome: "failed" });
     expect(declined.success).toBe(false);
-    await complete(buyer, order.merchant_uid, declined.imp_uid!);
+    await report(buyer, order.merchant_uid, declined.gatewayId!);
     const row = await waitForStatus(order.merchant_uid, "failed");
     expect(row.fail_reason).toBeTruthy();
     expect(await transitions(order.merchant_uid)).toEqual(["ready->failed"]);
@@ -147,17 +154,18 @@ describe("verification against Iamport", () => {
     const victim = await signUp();
     const victimOrder = await createOrder(victim, 50_000);
     const { impUid: attackerImp, merchantUid: attackerOrder } = await paidOrder(100);
-    const res = await sendWebhook({ imp_uid: attackerImp, merchant_uid: victimOrder.merchant_uid, status: "paid" });
+    const res = await sendHint(victimOrder.merchant_uid, attackerImp, "paid");
     expect(res.status).toBe(200);
     await waitForInboxDrained(victimOrder.merchant_uid, 1);
     const victimRow = await paymentRow(victimOrder.merchant_uid);
     expect(victimRow).toMatchObject({ status: "ready", imp_uid: null });
     expect(await eventsOf(victimOrder.merchant_uid)).toEqual([]);
-    // The payment it named is real, so it settles its own order, and only that.
-    expect((await paymentRow(attackerOrder)).status).toBe("paid");
+    // V1 looks the named imp_uid up: the payment is real, so it settles its own order, and only that. V2 looks the
+    // named paymentId up (the victim's, unpaid): the attacker's transactionId is never consulted.
+    expect((await paymentRow(attackerOrder)).status).toBe(onV1 ? "paid" : "ready");
   });
 
-  it("changes nothing for an unknown imp_uid or a 'paid' claim about an unpaid order", async () => {
+  it.runIf(onV1)("changes nothing for an unknown imp_uid or a 'paid' claim about an unpaid order", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 20_000);
     await sendWebhook({ imp_uid: "imp_999999999999", merchant_uid: order.merchant_uid, status: "paid" });
@@ -168,7 +176,8 @@ describe("verification against Iamport", () => {
     expect(await eventsOf(order.merchant_uid)).toEqual([]);
   });
 
-  it("does not let a browser's wrong imp_uid block the real payment", async () => {
+  // V2's own version (a stale or made-up txId) is in pipeline-happy.test.ts.
+  it.runIf(onV1)("does not let a browser's wrong imp_uid block the real payment", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 6_000);
     const bogus = "imp_123456789012";
@@ -181,9 +190,9 @@ describe("verification against Iamport", () => {
 });
 
 describe("the queue consumer", () => {
-  it("retries Iamport transport failures with a growing delay, then ends paid", async () => {
+  it("retries the gateway's transport failures with a growing delay, then ends paid", async () => {
     const { impUid, merchantUid } = await paidOrder(11_000);
-    await fault({ path: `/payments/${impUid}`, method: "GET", kind: "http_500", times: 3 });
+    await lookupFault({ merchant_uid: merchantUid, gatewayId: impUid, kind: "http_500", times: 3 });
     const message = { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" as const };
     const results = [];
     for (let attempt = 1; attempt <= 4; attempt++) results.push(await deliver(message, attempt));
@@ -197,20 +206,20 @@ describe("the queue consumer", () => {
     expect(await transitions(merchantUid)).toEqual(["ready->paid"]);
   });
 
-  it("treats a malformed Iamport answer and a timeout as transient", async () => {
+  it("treats a malformed gateway answer and a timeout as transient", async () => {
     const { impUid, merchantUid } = await paidOrder(11_100);
     const message = { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" as const };
-    await fault({ path: `/payments/${impUid}`, method: "GET", kind: "malformed", times: 1 });
+    await lookupFault({ merchant_uid: merchantUid, gatewayId: impUid, kind: "malformed", times: 1 });
     expect(await deliver(message, 1)).toMatchObject({ retried: true, delaySeconds: 5 });
-    // The sandbox holds the answer longer than the app's Iamport timeout (1.5 s in tests).
-    await fault({ path: `/payments/${impUid}`, method: "GET", kind: "timeout", latency_ms: 3_000, times: 1 });
+    // The sandbox holds the answer longer than the app's gateway timeout (1.5 s in tests).
+    await lookupFault({ merchant_uid: merchantUid, gatewayId: impUid, kind: "timeout", latency_ms: 3_000, times: 1 });
     expect(await deliver(message, 2)).toMatchObject({ retried: true, delaySeconds: 10 });
     expect((await paymentRow(merchantUid)).status).toBe("ready");
     expect(await deliver(message, 3)).toMatchObject({ acked: true, retried: false });
     expect((await paymentRow(merchantUid)).status).toBe("paid");
   });
 
-  it("retries a lookup Iamport refused twice with 401 (even after a fresh token), then ends paid", async () => {
+  it.runIf(onV1)("retries a lookup Iamport refused twice with 401 (even after a fresh token), then ends paid", async () => {
     const { impUid, merchantUid } = await paidOrder(11_150);
     await fault({ path: `/payments/${impUid}`, method: "GET", kind: "unauthorized", times: 2 });
     const message = { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" as const };
@@ -220,7 +229,7 @@ describe("the queue consumer", () => {
     expect((await paymentRow(merchantUid)).status).toBe("paid");
   });
 
-  it("retries Iamport's temporary error (HTTP 200, code -1) with the growing delay instead of acknowledging it", async () => {
+  it.runIf(onV1)("retries Iamport's temporary error (HTTP 200, code -1) with the growing delay instead of acknowledging it", async () => {
     const { impUid, merchantUid } = await paidOrder(11_200);
     const inboxId = await storedDelivery(impUid, merchantUid);
     await fault({ path: `/payments/${impUid}`, method: "GET", kind: "code_error", times: 2 });
@@ -234,7 +243,7 @@ describe("the queue consumer", () => {
     expect((await inbox()).processed_at).toBeGreaterThan(0);
   });
 
-  it("acknowledges and records a final refusal instead of retrying it", async () => {
+  it.runIf(onV1)("acknowledges and records a final refusal instead of retrying it", async () => {
     const { impUid, merchantUid } = await paidOrder(11_250);
     const inboxId = await storedDelivery(impUid, merchantUid);
     const real = depsFor(env);
@@ -267,7 +276,7 @@ describe("the queue consumer", () => {
 describe("the reconciler", () => {
   const later = (minutes: number) => () => Date.now() + minutes * 60_000;
 
-  it("finds a payment paid at Iamport with no webhook and no complete call", async () => {
+  it("finds a payment paid at the gateway with no webhook and no complete call", async () => {
     const { merchantUid } = await paidOrder(13_000, "none");
     const report = await reconcile(depsFor(env, { now: later(10) }));
     expect(report.stuck_payments).toBeGreaterThanOrEqual(1);
@@ -277,7 +286,7 @@ describe("the reconciler", () => {
     expect(events[0].source).toBe("reconciler");
   });
 
-  it("recovers a queue send that failed after the write", async () => {
+  it.runIf(onV1)("recovers a queue send that failed after the write", async () => {
     const { buyer, impUid, merchantUid } = await paidOrder(13_100, "none");
     const brokenQueue = {
       send: async () => {
@@ -316,7 +325,7 @@ describe("the reconciler", () => {
     await waitForStatus(merchantUid, "paid");
   });
 
-  it("re-enqueues a stored webhook delivery that was never processed", async () => {
+  it.runIf(onV1)("re-enqueues a stored webhook delivery that was never processed", async () => {
     const { impUid, merchantUid } = await paidOrder(13_200, "none");
     const inboxId = await storedDelivery(impUid, merchantUid);
     const report = await reconcile(depsFor(env, { now: later(10) }));
@@ -332,11 +341,11 @@ describe("complete and cancel: bad input changes nothing", () => {
   it("answers another user's order with 404 and leaves it untouched", async () => {
     const { merchantUid, impUid } = await paidOrder(8_000);
     const stranger = await signUp();
-    await expectError(await complete(stranger, merchantUid, impUid), 404, "not_found");
+    await expectError(await report(stranger, merchantUid, impUid), 404, "not_found");
     expect(await paymentRow(merchantUid)).toMatchObject({ imp_uid: null });
   });
 
-  it("refuses a malformed imp_uid with 400", async () => {
+  it.runIf(onV1)("refuses a malformed imp_uid with 400", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer);
     for (const imp_uid of ["", "12345", "imp_", "imp_" + "9".repeat(40), 42]) {
@@ -351,7 +360,7 @@ describe("complete and cancel: bad input changes nothing", () => {
     expect(await paymentRow(order.merchant_uid)).toMatchObject({ imp_uid: null });
   });
 
-  it("does not let a stranger's report of the owner's imp_uid make the owner's own report fail", async () => {
+  it.runIf(onV1)("does not let a stranger's report of the owner's imp_uid make the owner's own report fail", async () => {
     const { buyer: owner, impUid, merchantUid } = await paidOrder(8_050, "none");
     const stranger = await signUp();
     const theirs = await createOrder(stranger, 8_050);
@@ -375,7 +384,7 @@ describe("complete and cancel: bad input changes nothing", () => {
     expect(await paymentRow(theirs.merchant_uid)).toMatchObject({ imp_uid: null, status: "ready" });
   });
 
-  it("answers 409 when a different imp_uid is already recorded", async () => {
+  it.runIf(onV1)("answers 409 when a different imp_uid is already recorded", async () => {
     const { buyer, merchantUid, impUid } = await paidOrder(8_100);
     expect((await complete(buyer, merchantUid, impUid)).status).toBe(202);
     await expectError(await complete(buyer, merchantUid, "imp_000000000001"), 409, "imp_uid_mismatch");
@@ -409,13 +418,13 @@ describe("complete and cancel: bad input changes nothing", () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 2_200);
     expect((await call("POST", `/api/payments/${order.merchant_uid}/cancel`, { token: buyer.token })).status).toBe(200);
-    const late = await pay({ merchant_uid: order.merchant_uid, amount: 2_200, webhook: "once" });
-    await waitFor("late payment refunded", async () => (await inspect(late.imp_uid!)).status === "cancelled");
+    const late = await payInWindow({ merchant_uid: order.merchant_uid, amount: 2_200, webhook: "once" });
+    await waitFor("late payment refunded", async () => (await atGateway(order.merchant_uid, late.gatewayId!)).status === "cancelled");
     expect((await paymentRow(order.merchant_uid)).status).toBe("cancelled");
   });
 });
 
-describe("POST /webhooks/iamport input", () => {
+describe.runIf(onV1)("POST /webhooks/iamport input", () => {
   it("stores a malformed delivery for inspection, answers 400 and acts on nothing", async () => {
     const marker = crypto.randomUUID();
     const res = await call("POST", "/webhooks/iamport", { rawBody: `{"imp_uid": "${marker}"`, headers: { "content-type": "application/json" } });
@@ -451,7 +460,8 @@ describe("POST /webhooks/iamport input", () => {
   });
 });
 
-describe("the dead-letter queue", () => {
+// V1's inbox rows carry the imp_uid the message names; V2's dead-lettered deliveries are not covered here yet.
+describe.runIf(onV1)("the dead-letter queue", () => {
   it("acknowledges exhausted messages, marks their delivery, and leaves the payment for the reconciler", async () => {
     const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
     const worker = (await import("../../src/index")).default;
