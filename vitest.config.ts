@@ -19,6 +19,7 @@ const V2_PASS = GATEWAY_UNDER_TEST === "portone-v2";
 const V2_SUITES: string[] = [
   "test/integration/pipeline-happy.test.ts",
   "test/integration/pipeline.test.ts",
+  "test/integration/refunds.test.ts",
   "test/integration/returns.test.ts",
 ];
 // The pool names the runner Worker after the project (non [a-z0-9-] characters become "_"); the sandbox's APP

@@ -57,13 +57,36 @@ const V2_STATUS: Record<string, GatewayStatus> = {
 };
 
 /** The payment as the gateway holds it (V1's words), for asserting that money moved as it should. */
-export async function atGateway(merchantUid: string, gatewayId: string): Promise<{ status: GatewayStatus; amount: number; cancelledAmount: number }> {
+export async function atGateway(
+  merchantUid: string,
+  gatewayId: string,
+): Promise<{ status: GatewayStatus; amount: number; cancelledAmount: number; cancels: number[] }> {
   if (onV2) {
     const p = (await v2("GET", `/__control/payments/${encodeURIComponent(merchantUid)}`)).json.payment;
-    return { status: V2_STATUS[p.status]!, amount: p.amount.total, cancelledAmount: p.amount.cancelled ?? 0 };
+    const cancels = ((p.cancellations ?? []) as { status?: string; totalAmount: number }[]).filter((c) => c.status !== "FAILED").map((c) => c.totalAmount);
+    return { status: V2_STATUS[p.status]!, amount: p.amount.total, cancelledAmount: p.amount.cancelled ?? 0, cancels };
   }
   const p = await inspect(gatewayId);
-  return { status: p.status, amount: p.amount, cancelledAmount: p.cancel_amount ?? 0 };
+  const cancels = ((p.cancel_history ?? []) as { amount: number }[]).map((c) => c.amount);
+  return { status: p.status, amount: p.amount, cancelledAmount: p.cancel_amount ?? 0, cancels };
+}
+
+/** Makes the gateway's next `times` cancels of this payment fail (V1 POST /payments/cancel, V2 POST /payments/{paymentId}/cancel). */
+export async function cancelFault(a: {
+  merchant_uid: string;
+  gatewayId: string;
+  kind: "http_500" | "timeout" | "code_error";
+  times?: number;
+  latency_ms?: number;
+  processed?: boolean;
+}) {
+  const { merchant_uid, gatewayId, ...rest } = a;
+  if (onV2) {
+    const r = await v2("POST", "/__control/faults", { path: `/payments/${encodeURIComponent(merchant_uid)}/cancel`, method: "POST", ...rest });
+    if (r.status !== 201) throw new Error(`V2 fault answered ${r.status}: ${r.text.slice(0, 200)}`);
+    return r.json;
+  }
+  return fault({ path: "/payments/cancel", match: gatewayId, ...rest });
 }
 
 /** The console's "send the webhook again" for the payment's current state; `duplicates` concurrent copies. */
