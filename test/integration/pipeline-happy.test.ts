@@ -200,4 +200,27 @@ describe("the browser's report", () => {
     await attempt(paid.gatewayId!);
     expect(sent).toHaveLength(2);
   });
+
+  it.runIf(onV2)("shows the payment page verifying a reported attempt, and payable again once the report is stale", async () => {
+    const buyer = await signUp();
+    const order = await createOrder(buyer, 3_300);
+    const page = async () => (await call("GET", `/payments/${order.merchant_uid}`, { cookie: `pp_session=${buyer.token}` })).text();
+    const before = await page();
+    expect(before).toContain("data-checkout=");
+    expect(before).not.toContain("data-poll");
+
+    // A report whose validation has not answered yet (its message held): the page follows it, offering no payment.
+    const held = depsFor(env, { queue: { send: async () => {}, sendBatch: async () => {} } });
+    await completeAttempt(held, { userId: buyer.user.id, merchantUid: order.merchant_uid, txId: crypto.randomUUID(), source: "browser" });
+    const verifying = await page();
+    expect(verifying).toContain("data-poll");
+    expect(verifying).not.toContain("data-checkout=");
+
+    // Past the reconciler's grace period with nothing found, the order can be paid again.
+    const stale = Date.now() - (Number(env.RECONCILE_AFTER_SECONDS ?? 120) + 60) * 1000;
+    await env.DB.prepare("UPDATE payments SET validation_queued_at = ? WHERE merchant_uid = ?").bind(stale, order.merchant_uid).run();
+    const again = await page();
+    expect(again).toContain("data-checkout=");
+    expect(again).not.toContain("data-poll");
+  });
 });

@@ -67,7 +67,7 @@ describe("GATEWAY=portone-v2, against the sandbox's V2 API", () => {
     expect(after instanceof GatewayNotFoundError || (after as { usable?: boolean }).usable === false).toBe(true);
   });
 
-  it("refuses the browser checkout and card registration, which only Iamport V1 offers so far, before writing anything", async () => {
+  it("refuses the card registration, which only Iamport V1 offers so far, before writing anything", async () => {
     const deps = v2Deps();
     const refused = (() => {
       try {
