@@ -24,8 +24,8 @@ declare module "vitest" {
 // Starts pocketpay as `npm run dev` does (scripts/dev.mjs): D1 migrations for DB and SANDBOX_DB applied with
 // --persist-to, the demo catalogue seeded, then `wrangler dev -c wrangler.toml -c sandbox/wrangler.toml`. Differences: a free port (and
 // inspector port), and a fresh temporary persist dir, so runs share no state with each other or with a developer's
-// own `npm run dev`. The server's output goes to test-artifacts/e2e-server.log. A second server, started at the same
-// time with `--var GATEWAY:portone-v2` (what `npm run dev -- --gateway portone-v2` adds), serves the PortOne V2
+// own `npm run dev`. The server's output goes to test-artifacts/e2e-server.log. A second server, started after it
+// with `--var GATEWAY:portone-v2` (what `npm run dev -- --gateway portone-v2` adds), serves the PortOne V2
 // scenarios at `baseURLV2`; its output goes to test-artifacts/e2e-server-v2.log.
 
 const WRANGLER = resolve("node_modules/wrangler/bin/wrangler.js");
@@ -136,26 +136,25 @@ async function startServer(logName: string, extra: string[], beforeStart?: (stat
 }
 
 export default async function setup(project: TestProject) {
-  const started = await Promise.allSettled([
-    startServer("e2e-server.log", [], (state) => {
-      // The administrator `npm run dev` provides, by the same code; the scenarios log in with its password.
-      const admin = seedLocalAdmin({ persistTo: state });
-      if (!admin.password) throw new Error("the local admin seed gave no password");
-      project.provide("admin", { email: admin.email, password: admin.password });
-      project.provide("statePath", state);
-    }),
-    startServer("e2e-server-v2.log", ["--var", "GATEWAY:portone-v2"]),
-  ]);
-  const servers = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-  const stop = async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-  };
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) {
-    await stop();
-    throw failed.reason;
+  // One after the other: each wrangler dev runs wrangler.toml's [build] (scripts/build-assets.mjs), and two at once
+  // race on .build/assets.
+  const v1 = await startServer("e2e-server.log", [], (state) => {
+    // The administrator `npm run dev` provides, by the same code; the scenarios log in with its password.
+    const admin = seedLocalAdmin({ persistTo: state });
+    if (!admin.password) throw new Error("the local admin seed gave no password");
+    project.provide("admin", { email: admin.email, password: admin.password });
+    project.provide("statePath", state);
+  });
+  let v2: Server;
+  try {
+    v2 = await startServer("e2e-server-v2.log", ["--var", "GATEWAY:portone-v2"]);
+  } catch (e) {
+    await v1.stop();
+    throw e;
   }
-  project.provide("baseURL", servers[0]!.baseURL);
-  project.provide("baseURLV2", servers[1]!.baseURL);
-  return stop;
+  project.provide("baseURL", v1.baseURL);
+  project.provide("baseURLV2", v2.baseURL);
+  return async () => {
+    await Promise.all([v1.stop(), v2.stop()]);
+  };
 }
