@@ -7,7 +7,7 @@
 // config, and before `tsc` (npm's pretypecheck), so a fresh clone needs no manual step.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -53,12 +53,24 @@ for (const [name, entry] of Object.entries(ENTRIES)) {
   files.push([file, contents]);
 }
 
-// Written only once everything built: a failed build leaves the previous assets in place.
-rmSync(publicDir, { recursive: true, force: true });
-mkdirSync(join(publicDir, "assets"), { recursive: true });
-for (const [file, contents] of files) writeFileSync(join(publicDir, file), contents);
-writeFileSync(join(publicDir, "_headers"), HEADERS);
-writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+const manifestText = JSON.stringify(manifest, null, 2) + "\n";
+const same = (path, contents) => existsSync(path) && Buffer.compare(readFileSync(path), Buffer.from(contents)) === 0;
+// Nothing changed: nothing is touched. Several `wrangler dev` at once (the e2e suite's V1 and V2 servers) each run
+// this build; rewriting identical files would make the running ones reload their assets mid-request.
+const unchanged =
+  same(join(out, "manifest.json"), manifestText) &&
+  same(join(publicDir, "_headers"), HEADERS) &&
+  existsSync(join(publicDir, "assets")) &&
+  readdirSync(join(publicDir, "assets")).length === files.length &&
+  files.every(([file, contents]) => same(join(publicDir, file), contents));
+if (!unchanged) {
+  // Written only once everything built: a failed build leaves the previous assets in place.
+  rmSync(publicDir, { recursive: true, force: true });
+  mkdirSync(join(publicDir, "assets"), { recursive: true });
+  for (const [file, contents] of files) writeFileSync(join(publicDir, file), contents);
+  writeFileSync(join(publicDir, "_headers"), HEADERS);
+  writeFileSync(join(out, "manifest.json"), manifestText);
+}
 if (!process.env.QUIET_ASSETS) {
   console.log(`assets: ${files.map(([f, c]) => `${f} (${(c.length / 1024).toFixed(1)} KiB)`).join(", ")}`);
 }
