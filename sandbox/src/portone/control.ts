@@ -6,7 +6,7 @@ import { resetAll } from "../db/reset";
 import { addFault, clearFaults, FAULT_KINDS, listFaults } from "../db/faults";
 import { control as describe } from "../openapi";
 import { advanceSharedClock, clockView, resetSharedClock } from "../shared-clock";
-import { getV2Payment, paymentsWithKey } from "./db";
+import { getV2Payment, paymentsWithKey, setKeyDeclines } from "./db";
 import { PORTONE_FAULT_PREFIX } from "./env";
 import { parseV2, PortOneError, readJson, V2_MSG } from "./errors";
 import { cancelV2Payment, eventFor, issueBillingKey, windowPay } from "./services";
@@ -133,6 +133,7 @@ const IssueBody = z.object({
   expiry: z.string().min(1).max(10),
   customer_id: z.string().max(100).optional(),
   issue_name: z.string().max(200).optional(),
+  charge_webhooks: z.enum(["once", "none"]).optional().meta({ description: "none: charges with this key send no webhook (the test settles each charge itself). Default once." }),
 });
 
 portoneControl.post(
@@ -155,8 +156,30 @@ portoneControl.post(
       expiry: b.expiry,
       customer: b.customer_id ? { id: b.customer_id } : {},
       issueName: b.issue_name,
+      chargeWebhooks: b.charge_webhooks,
     });
     return c.json(res);
+  },
+);
+
+const KeyCardBody = z.object({ declines: z.boolean() });
+
+portoneControl.post(
+  "/billing-keys/:billingKey/card",
+  describe({
+    operationId: "sandboxPortOneKeyCard",
+    summary: "The card behind a V2 billing key starts or stops declining",
+    description: "declines: true as if the card hit its limit (every charge is a PG_PROVIDER decline, as with the card ending 0051); false when it works again. The key itself does not change.",
+    body: KeyCardBody,
+    answer: { description: "Done.", body: z.object({ billing_key: z.string(), declines: z.boolean() }) },
+    refusals: [400, 404],
+    refusal: Refusal,
+  }),
+  async (c) => {
+    const b = parseV2(KeyCardBody, await readJson(c));
+    const key = c.req.param("billingKey");
+    if (!(await setKeyDeclines(c.env.SANDBOX_DB, key, b.declines))) throw new PortOneError("BILLING_KEY_NOT_FOUND", V2_MSG.billingKeyNotFound);
+    return c.json({ billing_key: key, declines: b.declines });
   },
 );
 

@@ -118,23 +118,37 @@ export interface StoredBillingKey {
   info: V2BillingKey;
   status: "ISSUED" | "DELETED";
   declines: boolean;
+  /** "none": charges with this key send no webhook (set by the control route that issues it, for tests). */
+  chargeWebhooks: "once" | "none";
   deletedAtMs: number | null;
 }
 
-export async function insertBillingKey(db: D1Database, info: V2BillingKey, declines: boolean, nowMs: number): Promise<void> {
+export async function insertBillingKey(db: D1Database, info: V2BillingKey, declines: boolean, nowMs: number, chargeWebhooks: "once" | "none" = "once"): Promise<void> {
   await db
-    .prepare("INSERT INTO portone_billing_keys (billing_key, status, declines, issued_at, data) VALUES (?, 'ISSUED', ?, ?, ?)")
-    .bind(info.billingKey, declines ? 1 : 0, nowMs, JSON.stringify(info))
+    .prepare("INSERT INTO portone_billing_keys (billing_key, status, declines, issued_at, data, charge_webhooks) VALUES (?, 'ISSUED', ?, ?, ?, ?)")
+    .bind(info.billingKey, declines ? 1 : 0, nowMs, JSON.stringify(info), chargeWebhooks)
     .run();
+}
+
+/** The card behind a key starts or stops declining every charge; false when there is no such key. */
+export async function setKeyDeclines(db: D1Database, billingKey: string, declines: boolean): Promise<boolean> {
+  const row = await db.prepare("UPDATE portone_billing_keys SET declines = ? WHERE billing_key = ? RETURNING billing_key").bind(declines ? 1 : 0, billingKey).first();
+  return row !== null;
 }
 
 export async function getBillingKey(db: D1Database, billingKey: string): Promise<StoredBillingKey | null> {
   const row = await db
-    .prepare("SELECT status, declines, deleted_at, data FROM portone_billing_keys WHERE billing_key = ?")
+    .prepare("SELECT status, declines, deleted_at, data, charge_webhooks FROM portone_billing_keys WHERE billing_key = ?")
     .bind(billingKey)
-    .first<{ status: "ISSUED" | "DELETED"; declines: number; deleted_at: number | null; data: string }>();
+    .first<{ status: "ISSUED" | "DELETED"; declines: number; deleted_at: number | null; data: string; charge_webhooks: string }>();
   if (!row) return null;
-  return { info: JSON.parse(row.data) as V2BillingKey, status: row.status, declines: row.declines === 1, deletedAtMs: row.deleted_at };
+  return {
+    info: JSON.parse(row.data) as V2BillingKey,
+    status: row.status,
+    declines: row.declines === 1,
+    chargeWebhooks: row.charge_webhooks === "none" ? "none" : "once",
+    deletedAtMs: row.deleted_at,
+  };
 }
 
 /** ISSUED -> DELETED once; false when it was already deleted (or never existed). */

@@ -159,6 +159,8 @@ export interface IssueRequest {
   issueId?: string;
   issueName?: string;
   customData?: string;
+  /** "none": this key's charges send no webhook (control route only; the SDK's window always issues "once"). */
+  chargeWebhooks?: "once" | "none";
 }
 
 /** The buyer registers a card in the billing-key window: the same test cards as V1 (0002 refused, 0051 declines later). */
@@ -187,7 +189,7 @@ export async function issueBillingKey(env: Env, ctx: Background, nowMs: number, 
     requestedAt: now,
     issuedAt: now,
   };
-  await insertBillingKey(env.SANDBOX_DB, info, check.declines, nowMs);
+  await insertBillingKey(env.SANDBOX_DB, info, check.declines, nowMs, r.chargeWebhooks);
   await sendV2Webhook(env, ctx, nowMs, { type: "BillingKey.Issued", data: { billingKey: info.billingKey, storeId: info.storeId } });
   return { transactionType: "ISSUE_BILLING_KEY", billingKey: info.billingKey };
 }
@@ -250,7 +252,7 @@ export async function chargeBillingKey(env: Env, ctx: Background, nowMs: number,
   });
   if (!(await storeAttempt(env.SANDBOX_DB, payment, r.noticeUrl ?? null))) throw new PortOneError("ALREADY_PAID", V2_MSG.alreadyPaid);
   const type = payment.status === "PAID" ? "Transaction.Paid" : "Transaction.Failed";
-  await sendV2Webhook(env, ctx, nowMs, { type, data: transactionEvent(payment) }, "once", r.noticeUrl ?? null);
+  await sendV2Webhook(env, ctx, nowMs, { type, data: transactionEvent(payment) }, key.chargeWebhooks, r.noticeUrl ?? null);
   if (payment.status === "FAILED") {
     throw new PortOneError("PG_PROVIDER", payment.failure!.reason, { pgCode: DECLINE.pgCode, pgMessage: DECLINE.pgMessage });
   }
