@@ -8,7 +8,7 @@ import type {
 import { paymentOutcome, paymentRequest } from "../domain/portone-window";
 import { t } from "./i18n";
 import { payMode, reportAndShow } from "./pay";
-export { billingKeyOutcome, paymentOutcome, paymentOutcomeFromQuery, paymentRequest, type WindowOutcome } from "../domain/portone-window";
+export { billingKeyOutcome, billingKeyRequest, paymentOutcome, paymentOutcomeFromQuery, paymentRequest, type WindowOutcome } from "../domain/portone-window";
 
 // PortOne V2's browser SDK (PortOne.requestPayment / requestIssueBillingKey) and how its answers read, popup or
 // redirect (domain/portone-window.ts). In redirect mode the window comes back through the checkout's redirect_url

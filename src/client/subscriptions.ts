@@ -2,12 +2,14 @@ import { api, errorOf, type ApiResult } from "./api";
 import { qs, qsa, say } from "./dom";
 import { errorText, t } from "./i18n";
 import { loadSdk, payMode, type PayResponse } from "./iamport";
-import type { CardRegistration } from "../domain/card-registration";
+import { billingKeyOutcome, billingKeyRequest, loadPortoneSdk } from "./portone";
+import type { CardRegistration, PortoneCardRegistration } from "../domain/card-registration";
 
-// Subscriptions in the browser: subscribe to a plan and register its card in Iamport's billing-key window
-// (IMP.request_pay with a customer_uid on the billing channel: nothing is approved), change the card, cancel or
-// keep the subscription; and the administrators' retry now / cancel now. The window's answer is only a hint: the
-// server confirms the card with Iamport before using it.
+// Subscriptions in the browser: subscribe to a plan and register its card in the configured gateway's billing-key
+// window (Iamport V1: IMP.request_pay with a customer_uid on the billing channel; PortOne V2:
+// PortOne.requestIssueBillingKey; nothing is approved), change the card, cancel or keep the subscription; and the
+// administrators' retry now / cancel now. The window's answer is only a hint: the server looks the card up at the
+// gateway before using it.
 
 
 const live = () => qs("[data-live]");
@@ -24,9 +26,10 @@ function showError(res: ApiResult) {
   say(live(), "");
 }
 
-/** Opens the billing-key window; the popup's callback (or, in redirect mode, m_redirect_url) carries the result. */
+/** Opens the configured gateway's billing-key window (popup on a computer, redirect on a phone, as V1 does). */
 async function registerCard(subscriptionId: string, reg: CardRegistration, sdkUrl: string) {
   say(live(), t(payMode() === "redirect" ? "client.sub.opening" : "client.sub.inWindow"));
+  if (reg.gateway === "portone-v2") return registerWithPortone(subscriptionId, reg);
   let imp;
   try {
     imp = await loadSdk(sdkUrl);
@@ -34,26 +37,59 @@ async function registerCard(subscriptionId: string, reg: CardRegistration, sdkUr
     say(live(), t("client.sdkFailed"), true);
     return;
   }
-  const { imp_code, m_redirect_url, ...params } = reg;
+  const { gateway: _gateway, imp_code, m_redirect_url, ...params } = reg;
   imp.init(imp_code);
   imp.request_pay(
     { ...params, ...(payMode() === "redirect" ? { m_redirect_url } : {}) },
-    (rsp) => void finishRegistration(subscriptionId, reg.customer_uid, rsp ?? {}),
+    (rsp) => void finishIamport(subscriptionId, reg.customer_uid, rsp ?? {}),
   );
 }
 
-async function finishRegistration(subscriptionId: string, customerUid: string, rsp: PayResponse) {
-  const target = `/subscriptions/${encodeURIComponent(subscriptionId)}`;
-  if (rsp.success === false || rsp.imp_success === false) {
-    const q = new URLSearchParams({ card: "failed" });
-    if (rsp.error_msg) q.set("message", String(rsp.error_msg).slice(0, 300));
-    location.assign(`${target}?${q}`);
+/**
+ * PortOne V2: PortOne.requestIssueBillingKey. A popup answers through the promise; in redirect mode the page leaves
+ * for the window and comes back through GET /subscriptions/return, which confirms there.
+ */
+async function registerWithPortone(subscriptionId: string, reg: PortoneCardRegistration) {
+  let sdk;
+  try {
+    sdk = await loadPortoneSdk(reg.sdk_url);
+  } catch {
+    say(live(), t("client.sdkFailed"), true);
     return;
   }
+  const mode = payMode();
+  let rsp;
+  try {
+    rsp = await sdk.requestIssueBillingKey(billingKeyRequest(reg, mode));
+  } catch (e) {
+    rsp = { transactionType: "ISSUE_BILLING_KEY" as const, code: "SDK_ERROR", message: e instanceof Error ? e.message : String(e) };
+  }
+  if (rsp === undefined && mode === "redirect") return;
+  const outcome = billingKeyOutcome(rsp);
+  if (!outcome.ok) return showFailure(subscriptionId, outcome.message);
+  await confirm(subscriptionId, { billing_key: outcome.billingKey });
+}
+
+async function finishIamport(subscriptionId: string, customerUid: string, rsp: PayResponse) {
+  if (rsp.success === false || rsp.imp_success === false) return showFailure(subscriptionId, rsp.error_msg ? String(rsp.error_msg) : null);
+  await confirm(subscriptionId, { customer_uid: customerUid });
+}
+
+const pageOf = (subscriptionId: string) => `/subscriptions/${encodeURIComponent(subscriptionId)}`;
+
+/** The window said no (closed, card refused): the subscription's page says so, with the window's message. */
+function showFailure(subscriptionId: string, message: string | null) {
+  const q = new URLSearchParams({ card: "failed" });
+  if (message) q.set("message", message.slice(0, 300));
+  location.assign(`${pageOf(subscriptionId)}?${q}`);
+}
+
+/** The window's answer is only a hint: the server looks the key up at the gateway before it uses it. */
+async function confirm(subscriptionId: string, report: { customer_uid: string } | { billing_key: string }) {
   say(live(), t("client.sub.confirming"));
-  const res = await api("POST", `${apiPath(subscriptionId)}/card/confirm`, { customer_uid: customerUid });
-  if (res.status === 200) location.assign(`${target}?card=registered`);
-  else location.assign(`${target}?${new URLSearchParams({ card: "failed", code: errorOf(res).code })}`);
+  const res = await api("POST", `${apiPath(subscriptionId)}/card/confirm`, report);
+  if (res.status === 200) location.assign(`${pageOf(subscriptionId)}?card=registered`);
+  else location.assign(`${pageOf(subscriptionId)}?${new URLSearchParams({ card: "failed", code: errorOf(res).code })}`);
 }
 
 const apiPath = (id: string) => `/api/subscriptions/${encodeURIComponent(id)}`;

@@ -295,8 +295,10 @@ export const subscriptions = sqliteTable("subscriptions", {
   // A hard decline (lost or stolen card, deleted key): no automatic retry; the subscription ends with the schedule.
   retriesStopped: integer("retries_stopped", { mode: "boolean" }).notNull().default(false),
   cancelAtPeriodEnd: integer("cancel_at_period_end", { mode: "boolean" }).notNull().default(false),
-  // The confirmed billing key (GET /subscribe/customers) and what the portal shows of its card.
+  // The confirmed card: its registration (billing_keys.customer_uid), the key the gateway charges (V1: the same
+  // customer_uid; V2: the billingKey PortOne issued) and what the portal shows of its card.
   customerUid: text("customer_uid"),
+  billingKey: text("billing_key"),
   cardName: text("card_name"),
   cardNumber: text("card_number"),
   // When the scheduler must act next (renew, retry, end); NULL when nothing is due. Claimed by setting
@@ -329,10 +331,14 @@ export const subscriptionEvents = sqliteTable("subscription_events", {
 }, (t) => [index("subscription_events_subscription").on(t.subscriptionId, t.id)]);
 
 // One row per card registration: a new customer_uid each time. pending (window opened) → active (confirmed at
-// Iamport) → replaced (a newer card was confirmed; its key is deleted at Iamport) → deleted. The old key is
+// the gateway) → replaced (a newer card was confirmed; its key is deleted at the gateway) → deleted. The old key is
 // deleted only after the new one is confirmed; delete_attempted_at lets a failed deletion be retried.
+// customer_uid names the registration (V1: the key's own name; V2: the customer.customerId the key is issued to).
+// billing_key is the key the gateway charges and deletes: V1's customer_uid, known from the start; V2's billingKey,
+// which PortOne chooses, NULL until the registration is confirmed.
 export const billingKeys = sqliteTable("billing_keys", {
   customerUid: text("customer_uid").primaryKey(),
+  billingKey: text("billing_key").unique(),
   subscriptionId: text("subscription_id").notNull().references(() => subscriptions.id),
   userId: text("user_id").notNull().references(() => users.id),
   registrationUid: text("registration_uid").notNull().unique(),

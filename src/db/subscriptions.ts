@@ -126,11 +126,18 @@ export const insertBillingKey = (db: Db, key: NewBillingKey) => db.insert(billin
 export const findBillingKey = (db: Db, customerUid: string) =>
   db.select().from(billingKeys).where(eq(billingKeys.customerUid, customerUid)).get();
 
+/** The registration a gateway's key was confirmed for (V1: its customer_uid; V2: the billingKey PortOne issued). */
+export const findBillingKeyByGatewayKey = (db: Db, billingKey: string) =>
+  db.select().from(billingKeys).where(eq(billingKeys.billingKey, billingKey)).get();
+
 export const findBillingKeyByRegistration = (db: Db, registrationUid: string) =>
   db.select().from(billingKeys).where(eq(billingKeys.registrationUid, registrationUid)).get();
 
-/** Statements confirming a pending key and retiring the subscription's previous one (if any). */
-export function confirmKeyStatements(db: Db, key: BillingKeyRow, card: { cardName: string | null; cardNumber: string | null }, now: number) {
+/**
+ * Statements confirming a pending key and retiring the subscription's previous one (if any). The gateway's key is
+ * recorded with it (V2's is only known now); its unique index refuses one key on two registrations.
+ */
+export function confirmKeyStatements(db: Db, key: BillingKeyRow, card: { cardName: string | null; cardNumber: string | null; billingKey: string }, now: number) {
   return [
     statement(
       db,
@@ -143,7 +150,7 @@ export function confirmKeyStatements(db: Db, key: BillingKeyRow, card: { cardNam
       db,
       db
         .update(billingKeys)
-        .set({ status: "active", confirmedAt: now, cardName: card.cardName, cardNumber: card.cardNumber })
+        .set({ status: "active", confirmedAt: now, billingKey: card.billingKey, cardName: card.cardName, cardNumber: card.cardNumber })
         .where(and(eq(billingKeys.customerUid, key.customerUid), eq(billingKeys.status, "pending"))),
     ),
     assertPreviousChanged(db),

@@ -1,4 +1,5 @@
-import type { PortoneCheckoutParams, PortonePaymentRequest } from "./checkout-params";
+import type { PortoneBillingKeyRequest, PortoneCheckoutParams, PortonePaymentRequest } from "./checkout-params";
+import type { PortoneCardRegistration } from "./card-registration";
 
 // How the browser reads PortOne V2's payment window: pure, so the pages (client/portone.ts) and the tests share it.
 
@@ -38,4 +39,11 @@ export function billingKeyOutcome(
   if (r?.code) return { ok: false, code: r.code.slice(0, 64), message: r.message ? r.message.slice(0, 300) : null };
   if (!r?.billingKey) return { ok: false, code: "NO_RESPONSE", message: null };
   return { ok: true, billingKey: r.billingKey };
+}
+
+/** The billing-key request a card registration opens, for the page's mode (as paymentRequest does for payments). */
+export function billingKeyRequest(registration: PortoneCardRegistration, mode: "popup" | "redirect"): PortoneBillingKeyRequest {
+  return mode === "redirect"
+    ? { ...registration.request, redirectUrl: registration.redirect_url, windowType: { pc: "REDIRECTION", mobile: "REDIRECTION" } }
+    : { ...registration.request, windowType: { pc: "POPUP", mobile: "POPUP" } };
 }

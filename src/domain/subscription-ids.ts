@@ -8,6 +8,8 @@ const hex = (bytes: Uint8Array, n = bytes.length) => {
 
 export const SUBSCRIPTION_ID_PATTERN = /^sub_[0-9a-f]{32}$/;
 export const CUSTOMER_UID_PATTERN = /^cus_[0-9a-f]{32}$/;
+/** A key PortOne V2 issued, as a browser reports it: PortOne names it, so only its length and characters are held. */
+export const V2_BILLING_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 export const newSubscriptionId = (randomBytes: (n: number) => Uint8Array) => `sub_${hex(randomBytes(16))}`;
 

@@ -57,7 +57,8 @@ const RULES: Rule[] = [
   { pattern: /^canceled now, current period refunded$/, describe: (_, w) => w.t("reason.sub.canceledRefunded") },
   { pattern: /^retries stopped after a hard decline$/, describe: (_, w) => w.t("reason.sub.hardDeclineEnd") },
   { pattern: /^retry requested by an administrator$/, describe: (_, w) => w.t("reason.sub.adminRetry") },
-  { pattern: /^billing key deleted at Iamport$/, describe: (_, w) => w.t("reason.sub.keyDeleted") },
+  // "at Iamport" in rows written before PortOne V2; "at the gateway" since.
+  { pattern: /^billing key deleted at (?:Iamport|the gateway)$/, describe: (_, w) => w.t("reason.sub.keyDeleted") },
   { pattern: /^subscription canceled before this charge landed$/, describe: (_, w) => w.t("reason.sub.chargedAfterCancel") },
   { pattern: /^declined$/, describe: (_, w) => w.t("reason.sub.declined") },
   {

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { PRICE_ID_PATTERN } from "../domain/catalogue";
 import { notFound } from "../domain/errors";
-import { CUSTOMER_UID_PATTERN, SUBSCRIPTION_ID_PATTERN } from "../domain/subscription-ids";
+import { CUSTOMER_UID_PATTERN, SUBSCRIPTION_ID_PATTERN, V2_BILLING_KEY_PATTERN } from "../domain/subscription-ids";
 import { SUBSCRIPTION_STATUSES } from "../domain/subscription-state";
 import { body, query } from "../lib/validate";
 import { limitWrites } from "../middleware/rate-limit";
@@ -20,6 +20,7 @@ import {
 import { confirmCard, registerCard, startSubscription } from "../services/subscribe";
 import { CURSOR_PATTERN, cursorOf, parseCursor, presentDetail, subscriptionPage, visibleSubscription } from "../services/subscription-queries";
 import type { AppEnv } from "../types";
+import { checkGatewayFields } from "./gateway-fields";
 import { deps } from "./shared";
 
 // The subscriber's side: subscribe to a plan, register and change the card, cancel at the period's end or resume,
@@ -29,12 +30,23 @@ const priceId = z.string({ error: "is required" }).regex(PRICE_ID_PATTERN, "is n
 const SubscribeBody = z.strictObject({ price_id: priceId });
 const PlanBody = z.strictObject({ price_id: priceId });
 const EmptyBody = z.strictObject({});
+// One field per gateway: each server takes its own gateway's (checkGatewayFields), and refuses the other's by name.
 const ConfirmBody = z.strictObject({
   customer_uid: z
-    .string({ error: "is required" })
+    .string()
     .regex(CUSTOMER_UID_PATTERN, "is not a pocketpay customer_uid (cus_…)")
-    .meta({ description: "The registration's customer_uid; the server confirms the key with Iamport before using it." }),
+    .optional()
+    .meta({ description: "Iamport V1 (required there): the registration's customer_uid; the key is looked up at Iamport before it is used." }),
+  billing_key: z
+    .string()
+    .regex(V2_BILLING_KEY_PATTERN, "is not a PortOne billing key")
+    .optional()
+    .meta({ description: "PortOne V2 (required there): the `billingKey` requestIssueBillingKey answered. Looked up at PortOne and used only if it is issued to this registration's customer and not deleted." }),
 });
+const CONFIRM_FIELDS = {
+  "iamport-v1": { known: ["customer_uid"], required: ["customer_uid"] },
+  "portone-v2": { known: ["billing_key"], required: ["billing_key"] },
+} as const;
 
 export const ListQuery = z.object({
   status: z.enum(SUBSCRIPTION_STATUSES, { error: `must be one of ${SUBSCRIPTION_STATUSES.join(", ")}` }).optional(),
@@ -75,9 +87,10 @@ export const subscriptionRoutes = new Hono<AppEnv>()
       operationId: "createSubscription",
       summary: "Subscribe to a plan",
       description:
-        "Starts an `incomplete` subscription to a recurring price and answers `registration`: the exact " +
-        "`IMP.request_pay` parameters for the billing channel, with a new `customer_uid`. The window registers the " +
-        "card and approves nothing; then confirm it (`POST …/card/confirm`). One live subscription per product.",
+        "Starts an `incomplete` subscription to a recurring price and answers `registration`: how to open the " +
+        "configured gateway's billing-key window (Iamport V1: `IMP.request_pay` parameters with a new `customer_uid`; " +
+        "PortOne V2: a `requestIssueBillingKey` request for a new customer id). The window registers the card and " +
+        "approves nothing; then confirm it (`POST …/card/confirm`). One live subscription per product.",
       tags: TAGS,
       responses: { 201: { description: "The subscription and its card registration.", body: CreatedSubscriptionJson } },
       errors: { 400: ["price_unavailable"], 409: ["subscription_exists"], 503: ["config_error"] },
@@ -113,7 +126,7 @@ export const subscriptionRoutes = new Hono<AppEnv>()
     describe({
       operationId: "registerSubscriptionCard",
       summary: "Register a card (or another one)",
-      description: "A new card registration with a new `customer_uid` (never a reused one); the old key is deleted at Iamport once the new one is confirmed.",
+      description: "A new card registration with a new `customer_uid` (never a reused one); the old key is deleted at the gateway once the new one is confirmed.",
       tags: TAGS,
       params: subscriptionIdParam,
       responses: { 201: { description: "The registration.", body: z.object({ registration: CardRegistrationJson }).meta({ id: "NewCardRegistration" }) } },
@@ -133,9 +146,11 @@ export const subscriptionRoutes = new Hono<AppEnv>()
       operationId: "confirmSubscriptionCard",
       summary: "Confirm a registered card",
       description:
-        "What the window's callback reports, checked with Iamport (`GET /subscribe/customers/{customer_uid}`) before " +
-        "use. A first card starts the trial or makes the first charge due; a card registered while money is owed " +
-        "retries it at once (`charge_due`).",
+        "What the window reports, checked at the gateway before use: Iamport V1 `{customer_uid}` " +
+        "(`GET /subscribe/customers/{customer_uid}`), PortOne V2 `{billing_key}` (`GET /billing-keys/{billingKey}`: " +
+        "issued to this registration's customer id, not deleted). The other gateway's field is a 400. A first card " +
+        "starts the trial or makes the first charge due; a card registered while money is owed retries it at once " +
+        "(`charge_due`).",
       tags: TAGS,
       params: subscriptionIdParam,
       responses: { 200: { description: "The subscription with the card.", body: ConfirmedCardJson } },
@@ -146,7 +161,10 @@ export const subscriptionRoutes = new Hono<AppEnv>()
     body(ConfirmBody),
     async (c) => {
       const id = idOf(c.req.param("id"));
-      const { chargeDue } = await confirmCard(deps(c), c.var.user!, id, { customerUid: c.req.valid("json").customer_uid });
+      const d = deps(c);
+      const b = c.req.valid("json");
+      checkGatewayFields(d.config.GATEWAY, b, CONFIRM_FIELDS);
+      const { chargeDue } = await confirmCard(d, c.var.user!, id, b.billing_key !== undefined ? { billingKey: b.billing_key } : { customerUid: b.customer_uid! });
       const detail = await visibleSubscription(c.var, { userId: c.var.user!.id, admin: false }, id);
       return c.json({ ...presentDetail(detail, { admin: false }), charge_due: chargeDue });
     },

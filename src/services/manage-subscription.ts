@@ -141,13 +141,12 @@ export async function retryNow(deps: Deps, admin: UserRow, id: string): Promise<
   const s = await visible(deps, { user: admin, as: "admin" }, id);
   const owes = s.status === "past_due" || s.status === "unpaid" || (s.status === "incomplete" && s.period > 0);
   if (!owes || s.attempt > s.settledAttempt) throw notNow(s, "be retried now");
-  if (!s.customerUid) throw conflict("invalid_state", "This subscription has no card.", { status: s.status });
+  if (!s.billingKey) throw conflict("invalid_state", "This subscription has no card.", { status: s.status });
+  const keyDeleted = () => new AppError(409, "billing_key_deleted", "The card's billing key no longer exists at the gateway: the subscriber must register a card.");
   try {
-    await deps.gateway.billing.getBillingKey(s.customerUid);
+    if (!(await deps.gateway.billing.getBillingKey(s.billingKey)).usable) throw keyDeleted();
   } catch (e) {
-    if (e instanceof GatewayNotFoundError || (e instanceof GatewayRefusalError && !e.retryable)) {
-      throw new AppError(409, "billing_key_deleted", "The card's billing key no longer exists at Iamport: the subscriber must register a card.");
-    }
+    if (e instanceof GatewayNotFoundError || (e instanceof GatewayRefusalError && !e.retryable)) throw keyDeleted();
     throw gatewayFailure(e);
   }
   await change(deps, { user: admin, as: "admin" }, id, (cur) =>

@@ -82,8 +82,9 @@ export const SubscriptionListJson = z
   .object({ items: z.array(SubscriptionJson), next_cursor: z.string().nullable() })
   .meta({ id: "SubscriptionList" });
 
-export const CardRegistrationJson = z
+const IamportCardRegistrationJson = z
   .object({
+    gateway: z.literal("iamport-v1"),
     imp_code: z.string().meta({ description: "For `IMP.init(imp_code)`." }),
     pg: z.string().meta({ description: "The billing channel (IAMPORT_BILLING_PG)." }),
     pay_method: z.literal("card"),
@@ -95,7 +96,31 @@ export const CardRegistrationJson = z
     buyer_name: z.string(),
     m_redirect_url: z.string().meta({ description: "Where a mobile buyer comes back (GET /subscriptions/return)." }),
   })
-  .meta({ id: "CardRegistration", description: "Exactly what to pass to `IMP.request_pay` (without imp_code and, in a popup, m_redirect_url)." });
+  .meta({ id: "IamportCardRegistration", description: "Iamport V1: exactly what to pass to `IMP.request_pay` (without gateway and imp_code and, in a popup, m_redirect_url)." });
+
+const PortoneCardRegistrationJson = z
+  .object({
+    gateway: z.literal("portone-v2"),
+    sdk_url: z.string().meta({ description: "Where PortOne's V2 browser SDK is loaded from." }),
+    redirect_url: z.string().meta({ description: "The request's `redirectUrl` in redirect mode (a phone): GET /subscriptions/return." }),
+    request: z.object({
+      storeId: z.string(),
+      channelKey: z.string().meta({ description: "The billing channel (PORTONE_BILLING_CHANNEL_KEY)." }),
+      billingKeyMethod: z.literal("CARD"),
+      issueId: z.string().meta({ description: "`reg_` and 32 hex: names the registration." }),
+      issueName: z.string(),
+      customer: z.object({
+        customerId: z.string().meta({ description: "`cus_` and 32 hex, new for every registration: PortOne issues the key to it, which is how the key is known to be this registration's." }),
+        fullName: z.string().optional(),
+        email: z.string().optional(),
+      }),
+    }),
+  })
+  .meta({ id: "PortoneCardRegistration", description: "PortOne V2: `PortOne.requestIssueBillingKey(request)`, with `windowType` and (redirect mode) `redirectUrl` added." });
+
+export const CardRegistrationJson = z
+  .discriminatedUnion("gateway", [IamportCardRegistrationJson, PortoneCardRegistrationJson])
+  .meta({ id: "CardRegistration", description: "How to open the configured gateway's billing-key window; `gateway` says which." });
 
 export const CreatedSubscriptionJson = z
   .object({ subscription: SubscriptionDetailJson, registration: CardRegistrationJson })

@@ -112,7 +112,7 @@ async function exhaust(deps: Deps, state: RenewalState): Promise<RenewalOutcome>
 
 async function openNextPeriod(deps: Deps, state: RenewalState): Promise<RenewalOutcome> {
   const s = state.subscription;
-  if (!s.customerUid || s.anchorAt === null) return { result: "not_due", detail: "no confirmed card" };
+  if (!s.billingKey || s.anchorAt === null) return { result: "not_due", detail: "no confirmed card" };
   const now = deps.now();
   const price = state.pendingPrice ?? state.price;
   const interval = { unit: price.interval!, count: price.intervalCount! };
@@ -154,7 +154,7 @@ async function openNextPeriod(deps: Deps, state: RenewalState): Promise<RenewalO
 async function retry(deps: Deps, state: RenewalState): Promise<RenewalOutcome> {
   const s = state.subscription;
   const invoice = state.invoice;
-  if (!s.customerUid || !invoice || invoice.status === "paid" || invoice.status === "void") return { result: "not_due", detail: "nothing owed" };
+  if (!s.billingKey || !invoice || invoice.status === "paid" || invoice.status === "void") return { result: "not_due", detail: "nothing owed" };
   const now = deps.now();
   const k = s.attempt + 1;
   const merchantUid = await renewalMerchantUid(s.id, s.period, k);
@@ -171,7 +171,7 @@ async function charge(deps: Deps, state: RenewalState, merchantUid: string, amou
   let answer: GatewayPayment;
   try {
     answer = await deps.gateway.billing.charge({
-      billingKey: s.customerUid!,
+      billingKey: s.billingKey!,
       merchantUid,
       amount,
       name,
@@ -180,9 +180,9 @@ async function charge(deps: Deps, state: RenewalState, merchantUid: string, amou
     });
   } catch (e) {
     const payment = (await findPaymentByMerchantUid(deps.db, merchantUid))!;
-    if (e instanceof GatewayRefusalError && (await keyIsGone(deps, s.customerUid!))) return keyDeleted(deps, payment);
+    if (e instanceof GatewayRefusalError && (await keyIsGone(deps, s.billingKey!))) return keyDeleted(deps, payment);
     log({ level: "warn", event: "renewal_outcome_unknown", subscription_id: s.id, merchant_uid: merchantUid, error: e instanceof Error ? e.message : String(e) });
-    // A timeout may have charged: ask Iamport now, and charge again only after the lease, once Iamport says no.
+    // A timeout may have charged: ask the gateway now, and charge again only after the lease, once it says no.
     return resolveUnknown(deps, state, payment, { chargeIfMissing: false });
   }
   // A decline comes back as a "failed" payment; the pipeline records it and settles the subscription either way.
@@ -204,9 +204,9 @@ async function resolveUnknown(deps: Deps, state: RenewalState, payment: PaymentR
   }
   if (found) {
     const outcome = await validatePayment(deps, { merchant_uid: payment.merchantUid, imp_uid: found.gatewayId, source: "reconciler" }, found);
-    return { result: "settled", detail: `found at Iamport: ${found.status} (${outcome.result})` };
+    return { result: "settled", detail: `found at the gateway: ${found.status} (${outcome.result})` };
   }
-  if (!opts.chargeIfMissing) return { result: "unknown", detail: "Iamport has no record of the attempt yet; the sweep retries after the lease" };
+  if (!opts.chargeIfMissing) return { result: "unknown", detail: "the gateway has no record of the attempt yet; the sweep retries after the lease" };
   const s = state.subscription;
   // Re-arm the lease (compare-and-set on what we read) so only this run charges the attempt again.
   const now = deps.now();
@@ -218,11 +218,11 @@ async function resolveUnknown(deps: Deps, state: RenewalState, payment: PaymentR
   return charge(deps, state, payment.merchantUid, payment.amount, payment.name);
 }
 
-/** Whether Iamport no longer knows the key (deleted, or never confirmed): a refusal that no retry can fix. */
-async function keyIsGone(deps: Deps, customerUid: string): Promise<boolean> {
+/** Whether the gateway no longer has the key (deleted, or never confirmed): a refusal that no retry can fix. */
+async function keyIsGone(deps: Deps, billingKey: string): Promise<boolean> {
   try {
-    await deps.gateway.billing.getBillingKey(customerUid);
-    return false;
+    // V1 forgets a deleted key (404); V2 keeps describing it, as DELETED.
+    return !(await deps.gateway.billing.getBillingKey(billingKey)).usable;
   } catch (e) {
     return e instanceof GatewayNotFoundError || (e instanceof GatewayRefusalError && !e.retryable);
   }

@@ -16,8 +16,10 @@ import type { Deps } from "./deps";
 import { recordCancellations, refundAtGateway } from "./gateway-cancels";
 import { findPaymentByMerchantUid } from "../db/payments";
 
-/** The fail_reason pocketpay records when Iamport no longer knows the key a renewal was charged with. */
-export const KEY_DELETED_REASON = "billing key deleted at Iamport";
+/** The fail_reason pocketpay records when the gateway no longer has the key a renewal was charged with. */
+export const KEY_DELETED_REASON = "billing key deleted at the gateway";
+/** The same, as rows written before V2 existed say it. */
+const isKeyDeletedReason = (reason: string | null) => reason === KEY_DELETED_REASON || reason === "billing key deleted at Iamport";
 
 export const expectedOf = (s: SubscriptionRow): Expected => ({
   id: s.id,
@@ -109,7 +111,7 @@ export async function settleAttempt(
   } else {
     const firstDecline = s.firstDeclineAt ?? now;
     const days = deps.config.DUNNING_RETRY_DAYS;
-    const hard = reason === KEY_DELETED_REASON || isHardDecline(reason);
+    const hard = isKeyDeletedReason(reason) || isHardDecline(reason);
     const next = hard ? null : nextRetryAt(firstDecline, now, days);
     if (hard && dunningEndsAt(firstDecline, days) > now) {
       set = { ...base, status: "past_due", firstDeclineAt: firstDecline, retriesStopped: true, nextActionAt: dunningEndsAt(firstDecline, days) };
