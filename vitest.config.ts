@@ -21,6 +21,9 @@ const V2_SUITES: string[] = [
   "test/integration/pipeline.test.ts",
   "test/integration/refunds.test.ts",
   "test/integration/returns.test.ts",
+  "test/integration/subscriptions.test.ts",
+  "test/integration/subscriptions-api.test.ts",
+  "test/integration/subscription-pages.test.ts",
 ];
 // The pool names the runner Worker after the project (non [a-z0-9-] characters become "_"); the sandbox's APP
 // binding must name that Worker, or the V2 pass cannot start.

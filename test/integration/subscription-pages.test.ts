@@ -3,13 +3,14 @@ import { renewSubscription } from "../../src/services/renew-subscription";
 import { cancelByCustomer } from "../../src/services/manage-subscription";
 import { startSubscription } from "../../src/services/subscribe";
 import { adminUser, call } from "../helpers/http";
-import { DAY, monthlyPlan, ORIGIN, registerAtIamport, runDue, subscribed, subscriptionDeps, testClock, userRow } from "../helpers/subscriptions";
+import { DAY, monthlyPlan, ORIGIN, runDue, setDeclining, subscribed, subscriptionDeps, testClock, userRow } from "../helpers/subscriptions";
 
 const page = (path: string, token: string, lang: string) =>
   call("GET", path, { headers: { accept: "text/html", "accept-language": lang }, cookie: `pp_session=${token}` });
 
 // Every subscription page, in each state the portal words differently, in Korean and English: no missing message,
-// no unfilled placeholder (the same checks as test/integration/i18n.test.ts makes for the other pages).
+// no unfilled placeholder (the same checks as test/integration/i18n.test.ts makes for the other pages). Run once
+// per gateway (V2_SUITES): the pages hand the browser the configured gateway's SDK.
 describe("subscription pages", () => {
   it("render in both languages, in every state", async () => {
     const clock = testClock(Date.now());
@@ -24,7 +25,7 @@ describe("subscription pages", () => {
     const incomplete = await startSubscription(deps, buyer, plans[2].priceId, ORIGIN);
     const pastDue = await subscribed(deps, { priceId: plans[3].priceId, user: buyer });
     await renewSubscription(deps, pastDue.id);
-    await registerAtIamport(deps, pastDue.customerUid, "5105-1051-0510-0051");
+    await setDeclining(deps, pastDue.billingKey, true);
     await runDue(deps, clock, pastDue.id);
     const canceled = await subscribed(deps, { priceId: plans[4].priceId, user: buyer });
     await cancelByCustomer(deps, buyer, canceled.id);

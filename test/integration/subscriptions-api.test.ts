@@ -3,24 +3,53 @@ import { describe, expect, it } from "vitest";
 import { depsFor } from "../../src/services/deps";
 import { oneOff } from "../helpers/catalogue";
 import { adminUser, call, expectError, json, signUp } from "../helpers/http";
-import { monthlyPlan, registerAtIamport, subscriptionRow } from "../helpers/subscriptions";
+import { gatewayUnderTest, onV1, onV2 } from "../helpers/gateway-under-test";
+import { issueKey, monthlyPlan, registrationId, subscriptionRow } from "../helpers/subscriptions";
+
+/** The confirm route's body for a key the window issued, in the gateway under test's words. */
+const confirmBody = (reg: any, key: string) => (onV2 ? { billing_key: key } : { customer_uid: reg.customer_uid });
+/** The same report in the other gateway's words: refused by name (400) before anything is read. */
+const otherGatewayBody = (reg: any, key: string) => (onV2 ? { customer_uid: registrationId(reg) } : { billing_key: key });
+
+// Run once per gateway (vitest.config.ts V2_SUITES).
 import { waitFor } from "../helpers/wait";
 
 describe("subscriptions API", () => {
-  it("subscribes, confirms the card at Iamport, and the real consumer makes the first charge", async () => {
+  it("subscribes, confirms the card at the gateway, and the real consumer makes the first charge", async () => {
     const buyer = await signUp();
     const { priceId } = await monthlyPlan();
     const res = await call("POST", "/api/subscriptions", { token: buyer.token, body: { price_id: priceId } });
     expect(res.status).toBe(201);
     const body = await json(res);
     expect(body.subscription).toMatchObject({ status: "incomplete", next_charge: null, card: null, plan: { price_id: priceId, amount: 19_000, interval: "month" } });
-    expect(body.registration).toMatchObject({ pg: "html5_inicis.INIBillTst", pay_method: "card", imp_code: "imp00000000", amount: 19_000, buyer_email: buyer.email });
-    expect(body.registration.customer_uid).toMatch(/^cus_[0-9a-f]{32}$/);
-    expect(body.registration.m_redirect_url).toBe(`http://localhost:8787/subscriptions/return?subscription=${body.subscription.id}`);
     const id = body.subscription.id;
+    const returnUrl = `http://localhost:8787/subscriptions/return?subscription=${id}`;
+    expect(body.registration.gateway).toBe(gatewayUnderTest);
+    if (onV1) {
+      expect(body.registration).toMatchObject({ pg: "html5_inicis.INIBillTst", pay_method: "card", imp_code: "imp00000000", amount: 19_000, buyer_email: buyer.email, m_redirect_url: returnUrl });
+    } else {
+      expect(body.registration).toMatchObject({
+        sdk_url: "/sandbox/portone/v2/browser-sdk.js",
+        redirect_url: returnUrl,
+        request: {
+          storeId: env.PORTONE_STORE_ID,
+          channelKey: env.PORTONE_BILLING_CHANNEL_KEY,
+          billingKeyMethod: "CARD",
+          issueId: expect.stringMatching(/^reg_[0-9a-f]{32}$/),
+          issueName: expect.stringContaining("커피 클럽"),
+          customer: { email: buyer.email },
+        },
+      });
+    }
+    expect(registrationId(body.registration)).toMatch(/^cus_[0-9a-f]{32}$/);
 
-    await registerAtIamport(depsFor(env), body.registration.customer_uid);
-    const confirmed = await call("POST", `/api/subscriptions/${id}/card/confirm`, { token: buyer.token, body: { customer_uid: body.registration.customer_uid } });
+    const key = await issueKey(depsFor(env), body.registration);
+    // The other gateway's report is refused by name, and changes nothing.
+    const wrong = await expectError(await call("POST", `/api/subscriptions/${id}/card/confirm`, { token: buyer.token, body: otherGatewayBody(body.registration, key) }), 400, "invalid_request");
+    expect(wrong.details.fields.map((f: any) => f.code).sort()).toEqual(["required", "unknown_field"]);
+    expect(wrong.message).toContain(onV2 ? "PortOne V2" : "Iamport V1");
+    expect(await subscriptionRow(id)).toMatchObject({ status: "incomplete", billing_key: null });
+    const confirmed = await call("POST", `/api/subscriptions/${id}/card/confirm`, { token: buyer.token, body: confirmBody(body.registration, key) });
     expect(confirmed.status).toBe(200);
     expect(await json(confirmed)).toMatchObject({ charge_due: true, card: { name: "신한카드" } });
     await waitFor("the first charge", async () => (await subscriptionRow(id))?.status === "active");
@@ -70,27 +99,38 @@ describe("subscriptions API", () => {
     const { priceId } = await monthlyPlan();
     const made = await json(await call("POST", "/api/subscriptions", { token: buyer.token, body: { price_id: priceId } }));
     const id = made.subscription.id;
-    // Confirming a registration the window never completed: 409, and the subscription is as it was.
-    await expectError(await call("POST", `/api/subscriptions/${id}/card/confirm`, { token: buyer.token, body: { customer_uid: made.registration.customer_uid } }), 409, "card_not_registered");
-    await expectError(await call("POST", `/api/subscriptions/${id}/card/confirm`, { token: buyer.token, body: { customer_uid: "cus_123" } }), 400, "invalid_request");
-    const missing = `cus_${"0".repeat(32)}`;
-    await expectError(await call("POST", `/api/subscriptions/${id}/card/confirm`, { token: buyer.token, body: { customer_uid: missing } }), 404, "not_found");
-    expect(await subscriptionRow(id)).toMatchObject({ status: "incomplete", customer_uid: null });
+    // Confirming a registration the window never completed (V1: its customer_uid has no key; V2: a key PortOne
+    // never issued): 409, and the subscription is as it was.
+    const confirm = (b: unknown) => call("POST", `/api/subscriptions/${id}/card/confirm`, { token: buyer.token, body: b });
+    await expectError(await confirm(onV1 ? { customer_uid: made.registration.customer_uid } : { billing_key: `billing-key-${crypto.randomUUID()}` }), 409, "card_not_registered");
+    await expectError(await confirm({ customer_uid: "cus_123" }), 400, "invalid_request");
+    await expectError(await confirm({ billing_key: "has spaces" }), 400, "invalid_request");
+    await expectError(await confirm({}), 400, "invalid_request");
+    if (onV1) await expectError(await confirm({ customer_uid: `cus_${"0".repeat(32)}` }), 404, "not_found");
+    expect(await subscriptionRow(id)).toMatchObject({ status: "incomplete", customer_uid: null, billing_key: null });
     await expectError(await call("POST", `/api/subscriptions/${id}/resume`, { token: buyer.token }), 409, "invalid_state");
   });
 
-  it("handles the mobile return (m_redirect_url): confirms at Iamport, then shows the subscription", async () => {
+  it("handles the mobile return (the window's redirect): confirms at the gateway, then shows the subscription", async () => {
     const buyer = await signUp();
     const { priceId } = await monthlyPlan(35_000, 14);
     const made = await json(await call("POST", "/api/subscriptions", { token: buyer.token, body: { price_id: priceId } }));
     const id = made.subscription.id;
-    const closed = await call("GET", `/subscriptions/return?subscription=${id}&merchant_uid=${made.registration.merchant_uid}&imp_success=false&error_msg=${encodeURIComponent("사용자가 결제를 취소하셨습니다")}`, { token: buyer.token });
+    const reg = made.registration;
+    const returned = (query: Record<string, string>) => call("GET", `/subscriptions/return?${new URLSearchParams({ subscription: id, ...query })}`, { token: buyer.token });
+    // The query each gateway's window adds (V1: m_redirect_url's; V2: the SDK's response as parameters).
+    const cancelled = "사용자가 결제를 취소하셨습니다";
+    const closed = await returned(onV1 ? { merchant_uid: reg.merchant_uid, imp_success: "false", error_msg: cancelled } : { transactionType: "ISSUE_BILLING_KEY", code: "FAILURE_TYPE_PG", message: cancelled });
     expect(closed.status).toBe(303);
-    expect(closed.headers.get("location")).toContain(`/subscriptions/${id}?card=failed`);
-    await registerAtIamport(depsFor(env), made.registration.customer_uid);
-    const back = await call("GET", `/subscriptions/return?subscription=${id}&merchant_uid=${made.registration.merchant_uid}&imp_success=true`, { token: buyer.token });
+    expect(closed.headers.get("location")).toBe(`/subscriptions/${id}?${new URLSearchParams({ card: "failed", message: cancelled })}`);
+    const key = await issueKey(depsFor(env), reg);
+    // The other gateway's query is refused by name (400), and confirms nothing.
+    const wrong = await expectError(await returned(onV1 ? { billingKey: key } : { merchant_uid: `reg_${"0".repeat(32)}`, imp_success: "true" }), 400, "invalid_request");
+    expect(wrong.details.fields.every((f: any) => f.code === "unknown_field")).toBe(true);
+    expect(await subscriptionRow(id)).toMatchObject({ status: "incomplete", billing_key: null });
+    const back = await returned(onV1 ? { merchant_uid: reg.merchant_uid, imp_success: "true" } : { transactionType: "ISSUE_BILLING_KEY", billingKey: key });
     expect(back.status).toBe(303);
     expect(back.headers.get("location")).toBe(`/subscriptions/${id}?card=registered`);
-    expect(await subscriptionRow(id)).toMatchObject({ status: "trialing", customer_uid: made.registration.customer_uid });
+    expect(await subscriptionRow(id)).toMatchObject({ status: "trialing", customer_uid: registrationId(reg), billing_key: key });
   });
 });

@@ -1,17 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { GatewayNotFoundError } from "../../../src/gateway/errors";
 import { renewSubscription } from "../../../src/services/renew-subscription";
 import { confirmCard, startSubscription } from "../../../src/services/subscribe";
 import { sweepRenewals } from "../../../src/services/sweep-renewals";
 import { deliver } from "../../helpers/queue";
 import {
   attemptsOf,
-  chargesAtIamport,
+  chargesApproved,
   DAY,
   invoicesOf,
   monthlyPlan,
   ORIGIN,
-  registerAtIamport,
+  issueKey,
+  keyIsLive,
+  registerAndConfirm,
+  reportOf,
+  setDeclining,
   runDue,
   subscribed,
   subscriptionDeps,
@@ -28,7 +31,7 @@ describe("the renewal sweep", () => {
     const clock = testClock(Date.parse("2030-05-15T00:00:00Z"));
     const { deps, renewals } = subscriptionDeps(clock);
     const { priceId } = await monthlyPlan();
-    const { id, customerUid } = await subscribed(deps, { priceId });
+    const { id, billingKey } = await subscribed(deps, { priceId });
     await renewSubscription(deps, id);
     renewals.length = 0;
     clock.set((await subscriptionRow(id)).next_action_at);
@@ -45,21 +48,21 @@ describe("the renewal sweep", () => {
     expect(results.filter((r) => r.result === "charged")).toHaveLength(1);
     const late = await deliver({ kind: "renewal", subscription_id: id }, 2, deps);
     expect(late.acked).toBe(true);
-    expect(await chargesAtIamport(customerUid)).toHaveLength(2);
+    expect(await chargesApproved(billingKey)).toHaveLength(2);
     expect((await subscriptionRow(id)).period).toBe(2);
   });
 
-  it("deletes at Iamport the key of a card registration nobody confirmed within a day", async () => {
+  it("deletes at the gateway the key of a card registration nobody confirmed within a day", async () => {
     const clock = testClock(Date.now() + 3 * DAY);
     const { deps } = subscriptionDeps(clock);
     const { priceId } = await monthlyPlan();
     const user = await userRow();
     const started = await startSubscription(deps, user, priceId, ORIGIN);
-    await registerAtIamport(deps, started.registration.customer_uid);
+    const key = await issueKey(deps, started.registration);
     clock.advance(DAY + 60_000);
     expect((await sweepRenewals(deps)).abandoned_keys_deleted).toBeGreaterThanOrEqual(1);
-    await expect(deps.gateway.billing.getBillingKey(started.registration.customer_uid)).rejects.toBeInstanceOf(GatewayNotFoundError);
-    await expect(confirmCard(deps, user, started.id, { customerUid: started.registration.customer_uid })).rejects.toMatchObject({ status: 409, code: "invalid_state" });
+    expect(await keyIsLive(deps, key)).toBe(false);
+    await expect(confirmCard(deps, user, started.id, reportOf(started.registration, key))).rejects.toMatchObject({ status: 409, code: "invalid_state" });
     expect(await subscriptionRow(started.id)).toMatchObject({ status: "incomplete", customer_uid: null });
   });
 
@@ -67,16 +70,15 @@ describe("the renewal sweep", () => {
     const clock = testClock(Date.parse("2030-01-10T00:00:00Z"));
     const { deps } = subscriptionDeps(clock);
     const { priceId } = await monthlyPlan();
-    const { id, user, customerUid } = await subscribed(deps, { priceId });
+    const { id, user, billingKey } = await subscribed(deps, { priceId });
     await renewSubscription(deps, id);
-    await registerAtIamport(deps, customerUid, "5105-1051-0510-0051");
+    await setDeclining(deps, billingKey, true);
     for (let i = 0; i < 5; i++) await runDue(deps, clock, id);
     expect((await subscriptionRow(id)).status).toBe("unpaid");
 
     clock.advance(90 * DAY);
     const reg = await registerCard(deps, user, id, ORIGIN);
-    await registerAtIamport(deps, reg.customer_uid);
-    await confirmCard(deps, user, id, { customerUid: reg.customer_uid });
+    await registerAndConfirm(deps, user, id, reg);
     expect((await renewSubscription(deps, id)).result).toBe("charged");
     expect((await subscriptionRow(id)).status).toBe("active");
     // The owed period 2 is paid; the next charge opens the period containing now (period 2's end is long past).
