@@ -62,7 +62,7 @@ export const adminSubscriptionRoutes = new Hono<AppEnv>()
     describe({
       operationId: "adminRetrySubscription",
       summary: "Retry what a subscription owes, now",
-      description: "The key is checked at Iamport first: a deleted one is 409 billing_key_deleted and nothing is charged.",
+      description: "The key is checked at the gateway first: a deleted one is 409 billing_key_deleted and nothing is charged.",
       tags: TAGS,
       params: subscriptionIdParam,
       responses: { 200: { description: "The subscription after the retry, and what the retry did.", body: RetriedSubscriptionJson } },
@@ -83,7 +83,7 @@ export const adminSubscriptionRoutes = new Hono<AppEnv>()
     describe({
       operationId: "adminCancelSubscription",
       summary: "Cancel a subscription now",
-      description: "Open invoices are voided and the card's key deleted at Iamport; optionally the current period's charge is refunded through the refund path.",
+      description: "Open invoices are voided and the card's key deleted at the gateway; optionally the current period's charge is refunded through the refund path.",
       tags: TAGS,
       params: subscriptionIdParam,
       responses: { 200: { description: "The canceled subscription.", body: SubscriptionDetailJson } },

@@ -34,7 +34,7 @@ export const SubscriptionJson = z
     trial_end: time().nullable(),
     billing_anchor: time().nullable().meta({ description: "Periods are computed from it in Asia/Seoul (month ends clamped)." }),
     next_charge: z.object({ at: time(), amount: won("The next charge") }).nullable(),
-    card: z.object({ name: z.string().nullable(), number: z.string().nullable().meta({ description: "Masked by Iamport." }) }).nullable(),
+    card: z.object({ name: z.string().nullable(), number: z.string().nullable().meta({ description: "Masked by the gateway." }) }).nullable(),
     retries_stopped: z.boolean().meta({ description: "A hard decline (deleted key, lost or stolen card): no automatic retry." }),
     customer_email: z.string().optional().meta({ description: "Administrators' views and lists." }),
     created_at: time(),

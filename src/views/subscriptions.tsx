@@ -11,7 +11,7 @@ import { Badge, Pager, When } from "./payment-parts";
 
 // The subscriber's portal (/subscriptions, /subscriptions/:id) and the administrators' pages
 // (/admin/subscriptions, /admin/subscriptions/:id). Every action is a JSON API call from the page script
-// (src/client/subscriptions.ts); the card is registered in Iamport's billing-key window.
+// (src/client/subscriptions.ts); the card is registered in the configured gateway's billing-key window.
 
 export type SubscriptionJson = ReturnType<typeof presentSubscription>;
 export type SubscriptionDetailJson = ReturnType<typeof presentDetail>;
