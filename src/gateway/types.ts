@@ -133,6 +133,11 @@ export interface Gateway {
     /** Deleting a key that is already gone resolves (idempotent). */
     deleteBillingKey(billingKey: string, reason?: string): Promise<void>;
     /**
+     * The usable keys the gateway holds for this customer id of ours: how a registration whose key was never
+     * reported finds it (V2 names keys itself; V1's key is named by the customer id, so it is that one or none).
+     */
+    keysIssuedTo(customerId: string): Promise<BillingKeyInfo[]>;
+    /**
      * Charges the key once per merchantUid. Resolves with the payment when the card company answered: status
      * "paid", or "failed" for a decline (V2 reports a decline as an error; its adapter turns it into a failed
      * payment). A merchantUid already paid resolves with that payment and charges nothing (V2 ALREADY_PAID).

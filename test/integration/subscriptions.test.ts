@@ -5,6 +5,8 @@ import { renewalMerchantUid } from "../../src/domain/subscription-ids";
 import type { Gateway } from "../../src/gateway/types";
 import { onV1, onV2 } from "../helpers/gateway-under-test";
 import { v2IssueKey } from "../helpers/portone-sandbox";
+import { findBillingKey } from "../../src/db/subscriptions";
+import { deleteAbandonedKey } from "../../src/services/billing-keys";
 import { CHARGE_LEASE_MS, renewSubscription } from "../../src/services/renew-subscription";
 import { validatePayment } from "../../src/services/validate-payment";
 import { cancelByCustomer, cancelNow, changePlan, resume, retryNow } from "../../src/services/manage-subscription";
@@ -344,6 +346,27 @@ describe("subscriptions: cards, cancel, resume, plans", () => {
     expect(answers.every((a) => a === true || a === false || a === "concurrent_change")).toBe(true);
     expect(renewals).toEqual([{ kind: "renewal", subscription_id: started.id }]);
     expect((await eventsOfSubscription(started.id)).map((e: any) => e.kind)).toEqual(["created", "card_registered"]);
+  });
+
+  it("an abandoned registration: the keys the gateway issued for it are deleted, and a late report of one is refused", async () => {
+    const clock = testClock(Date.parse("2028-06-01T00:00:00Z"));
+    const { deps, renewals } = subscriptionDeps(clock);
+    const { priceId } = await monthlyPlan();
+    const user = await userRow();
+    const started = await startSubscription(deps, user, priceId, ORIGIN);
+    // The window issued a key, twice over (V2 names each; V1 re-points its one name), and the browser never came back.
+    await issueKey(deps, started.registration);
+    const key = await issueKey(deps, started.registration);
+    const pending = (await findBillingKey(deps.db, registrationId(started.registration)))!;
+    expect(pending.status).toBe("pending");
+    // What the daily sweep does for each registration older than a day (sweep-renewals; the whole sweep runs in the
+    // clock pass, alone, since it acts on every registration in the database).
+    expect(await deleteAbandonedKey(deps, pending)).toBe(true);
+    expect(await keyIsLive(deps, key)).toBe(false);
+    expect(await deps.gateway.billing.keysIssuedTo(registrationId(started.registration))).toEqual([]);
+    await expect(confirmCard(deps, user, started.id, reportOf(started.registration, key))).rejects.toMatchObject({ status: 409 });
+    expect(await subscriptionRow(started.id)).toMatchObject({ status: "incomplete", billing_key: null });
+    expect(renewals).toEqual([]);
   });
 
   it.runIf(onV2)("V2: a reported key is used only if PortOne issued it to this registration's customer and has not deleted it", async () => {

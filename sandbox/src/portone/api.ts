@@ -3,11 +3,11 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { nowMs } from "../clock";
 import { faultInjector } from "../middleware/faults";
-import { listV2Payments, getV2Payment, preRegister } from "./db";
+import { listBillingKeys, listV2Payments, getV2Payment, preRegister } from "./db";
 import { PORTONE_BASE_PATH, PORTONE_FAULT_PREFIX } from "./env";
 import { parseV2, PortOneError, portoneErrorResponse, readJson, V2_MSG } from "./errors";
 import { TAKEN_STATUSES, type V2Status } from "./model";
-import { billingKeyInfo, cancelV2Payment, chargeBillingKey, checkStore, removeBillingKey } from "./services";
+import { billingKeyInfo, cancelV2Payment, chargeBillingKey, checkStore, keyInfoOf, removeBillingKey } from "./services";
 
 // The emulated PortOne V2 REST subset pocketpay uses (paths, bodies and error types from server-sdk
 // codegen/openapi.json). Every route needs `Authorization: PortOne <SANDBOX_PORTONE_API_SECRET>`.
@@ -54,7 +54,7 @@ const CustomerInput = z
 export const api = new Hono<AppEnv>();
 api.use("*", injectV2Faults);
 // Scoped by prefix (not "*") so an unknown path answers 404 rather than 401.
-for (const path of ["/payments", "/payments/*", "/billing-keys/*"]) api.use(path, requirePortOneSecret);
+for (const path of ["/payments", "/payments/*", "/billing-keys", "/billing-keys/*"]) api.use(path, requirePortOneSecret);
 
 const PreRegisterBody = z.object({
   storeId: z.string().optional(),
@@ -149,6 +149,49 @@ api.post("/payments/:paymentId/billing-key", async (c) => {
     noticeUrl: b.noticeUrls?.[0],
   });
   return c.json({ payment });
+});
+
+// GET /billing-keys?requestBody={page, filter} (server-sdk getBillingKeyInfos). Filters: storeId, customerId, status,
+// from, until (issue time; PortOne's defaults: until = now, from = until - 90 days); newest first.
+const KeyListInput = z.object({
+  page: z.object({ number: int.min(0).optional(), size: int.min(1).max(1000).optional() }).optional(),
+  filter: z
+    .looseObject({
+      storeId: z.string().optional(),
+      customerId: z.string().optional(),
+      status: z.array(z.enum(["ISSUED", "DELETED"])).optional(),
+      from: z.iso.datetime({ offset: true }).optional(),
+      until: z.iso.datetime({ offset: true }).optional(),
+    })
+    .optional(),
+});
+
+api.get("/billing-keys", async (c) => {
+  const raw = c.req.query("requestBody");
+  let input: unknown = {};
+  if (raw !== undefined && raw !== "") {
+    try {
+      input = JSON.parse(raw);
+    } catch {
+      throw new PortOneError("INVALID_REQUEST", "requestBody 값이 올바른 JSON이 아닙니다.");
+    }
+  }
+  const q = parseV2(KeyListInput, input);
+  checkStore(c.env, q.filter?.storeId);
+  const untilMs = q.filter?.until ? Date.parse(q.filter.until) : await nowMs(c);
+  const fromMs = q.filter?.from ? Date.parse(q.filter.from) : untilMs - 90 * 86_400_000;
+  if (fromMs > untilMs) throw new PortOneError("INVALID_REQUEST", "filter.from 값이 filter.until 보다 늦습니다.");
+  const number = q.page?.number ?? 0;
+  const size = q.page?.size ?? 10;
+  const { keys, total } = await listBillingKeys(c.env.SANDBOX_DB, {
+    fromMs,
+    untilMs,
+    customerId: q.filter?.customerId ?? null,
+    statuses: q.filter?.status ?? null,
+    offset: number * size,
+    limit: size,
+  });
+  return c.json({ items: keys.map(keyInfoOf), page: { number, size, totalCount: total } });
 });
 
 api.get("/billing-keys/:billingKey", async (c) => {

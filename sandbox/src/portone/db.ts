@@ -130,6 +130,34 @@ export async function insertBillingKey(db: D1Database, info: V2BillingKey, decli
     .run();
 }
 
+/** GET /billing-keys: keys issued from `fromMs` to `untilMs`, newest first, optionally one customer's and in some statuses. */
+export async function listBillingKeys(
+  db: D1Database,
+  q: { fromMs: number; untilMs: number; customerId: string | null; statuses: readonly string[] | null; offset: number; limit: number },
+): Promise<{ keys: StoredBillingKey[]; total: number }> {
+  const where = ["issued_at >= ?", "issued_at <= ?"];
+  const args: unknown[] = [q.fromMs, q.untilMs];
+  if (q.customerId !== null) {
+    where.push("json_extract(data, '$.customer.id') = ?");
+    args.push(q.customerId);
+  }
+  if (q.statuses !== null) {
+    where.push(`status IN (${q.statuses.map(() => "?").join(", ") || "NULL"})`);
+    args.push(...q.statuses);
+  }
+  const clause = where.join(" AND ");
+  const [page, count] = await db.batch([
+    db.prepare(`SELECT billing_key FROM portone_billing_keys WHERE ${clause} ORDER BY issued_at DESC, billing_key LIMIT ? OFFSET ?`).bind(...args, q.limit, q.offset),
+    db.prepare(`SELECT count(*) AS n FROM portone_billing_keys WHERE ${clause}`).bind(...args),
+  ]);
+  const keys: StoredBillingKey[] = [];
+  for (const row of (page!.results as Array<{ billing_key: string }>)) {
+    const key = await getBillingKey(db, row.billing_key);
+    if (key) keys.push(key);
+  }
+  return { keys, total: (count!.results[0] as { n: number }).n };
+}
+
 /** The card behind a key starts or stops declining every charge; false when there is no such key. */
 export async function setKeyDeclines(db: D1Database, billingKey: string, declines: boolean): Promise<boolean> {
   const row = await db.prepare("UPDATE portone_billing_keys SET declines = ? WHERE billing_key = ? RETURNING billing_key").bind(declines ? 1 : 0, billingKey).first();

@@ -10,6 +10,7 @@ import {
   insertBillingKey,
   storeAttempt,
   updatePayment,
+  type StoredBillingKey,
 } from "./db";
 import { DECLINE, MERCHANT_ID } from "./env";
 import { PortOneError, V2_MSG } from "./errors";
@@ -198,10 +199,12 @@ export async function issueBillingKey(env: Env, ctx: Background, nowMs: number, 
 export async function billingKeyInfo(env: Env, billingKey: string): Promise<Record<string, unknown>> {
   const key = await getBillingKey(env.SANDBOX_DB, billingKey);
   if (!key) throw new PortOneError("BILLING_KEY_NOT_FOUND", V2_MSG.billingKeyNotFound);
-  return key.status === "DELETED"
-    ? { status: "DELETED", ...key.info, deletedAt: iso(key.deletedAtMs ?? 0) }
-    : { status: "ISSUED", ...key.info };
+  return keyInfoOf(key);
 }
+
+/** A stored key as the API describes it (BillingKeyInfo). */
+export const keyInfoOf = (key: StoredBillingKey): Record<string, unknown> =>
+  key.status === "DELETED" ? { status: "DELETED", ...key.info, deletedAt: iso(key.deletedAtMs ?? 0) } : { status: "ISSUED", ...key.info };
 
 export async function removeBillingKey(env: Env, ctx: Background, nowMs: number, billingKey: string): Promise<{ deletedAt: string }> {
   const key = await getBillingKey(env.SANDBOX_DB, billingKey);

@@ -59,6 +59,17 @@ export function createIamportV1Gateway(client: IamportClient): Gateway {
           }
         }),
 
+      // V1's key is named by the customer_uid: the customer's key is that one, or none.
+      keysIssuedTo: (customerId) =>
+        translated(async () => {
+          try {
+            return [toBillingKeyInfo(await client.billing.getCustomer(customerId))];
+          } catch (e) {
+            if (e instanceof IamportNotFoundError) return [];
+            throw e;
+          }
+        }),
+
       // A decline is code 0 with status "failed": it comes back as a failed payment, as the interface wants.
       // currency is left out, as pocketpay's renewals always left it: V1's default is KRW, the only one allowed here.
       charge: (input): Promise<GatewayPayment> =>

@@ -24,6 +24,7 @@ import { toBillingKeyInfo, toGatewayPayment } from "./map";
 import {
   V2AnyObjectSchema,
   V2BillingKeyInfoSchema,
+  V2BillingKeyListSchema,
   V2CancelResponseSchema,
   V2PaymentSchema,
 } from "./schemas";
@@ -273,6 +274,17 @@ export function createPortOneV2Gateway(options: PortOneV2GatewayOptions): Gatewa
           if (e instanceof GatewayNotFoundError || (e instanceof GatewayRefusalError && e.code === "BILLING_KEY_ALREADY_DELETED")) return;
           throw e;
         }
+      },
+      async keysIssuedTo(customerId) {
+        requireId(customerId, "keysIssuedTo: customerId");
+        // server-sdk getBillingKeyInfos: the input as one JSON query parameter. One page is plenty: a registration's
+        // window is opened a handful of times at most, and each customer id is one registration's.
+        const filter = { ...storeBody(), customerId, status: ["ISSUED"] };
+        const query = new URLSearchParams({ requestBody: JSON.stringify({ page: { number: 0, size: 100 }, filter }) });
+        const where = { method: "GET", path: "/billing-keys" } as const;
+        const page = await call(transport, { ...where, query }, V2BillingKeyListSchema);
+        // Held to what was asked, whatever the filter did.
+        return page.items.map((k) => toBillingKeyInfo(k, where)).filter((k) => k.usable && k.customerId === customerId);
       },
       charge,
     },

@@ -104,3 +104,6 @@ export const V2BillingKeyInfoSchema = z.looseObject({
   customer: z.looseObject({ id: str }).nullish(),
 });
 export type V2BillingKeyInfo = z.infer<typeof V2BillingKeyInfoSchema>;
+
+/** GET /billing-keys (GetBillingKeyInfosResponse): one page of keys. */
+export const V2BillingKeyListSchema = z.looseObject({ items: z.array(V2BillingKeyInfoSchema) });

@@ -269,6 +269,36 @@ describe("PortOne V2 sandbox: billing keys", () => {
     expect((await v2("GET", `/payments/${id}`)).status).toBe(404);
   });
 
+  it("lists one customer's keys with GET /billing-keys?requestBody (status filter), behind the API secret", async () => {
+    const customer = `cus_${crypto.randomUUID().replace(/-/g, "")}`;
+    const issue = async () => (await v2("POST", "/__control/billing-key", { card_number: "4111-1111-1111-1111", expiry: "2099-12", customer_id: customer })).json.billingKey as string;
+    const [a, b] = [await issue(), await issue()];
+    const other = (await v2IssueKey()).billingKey!;
+    await v2("DELETE", `/billing-keys/${a}`);
+    const q = (body: unknown, auth = true) => v2("GET", `/billing-keys?requestBody=${encodeURIComponent(JSON.stringify(body))}`, undefined, auth);
+    const all = await q({ filter: { customerId: customer }, page: { number: 0, size: 100 } });
+    expect(all.status).toBe(200);
+    expect(all.json.items.map((k: { billingKey: string }) => k.billingKey).sort()).toEqual([a, b].sort());
+    expect(all.json.items.find((k: { billingKey: string }) => k.billingKey === a)).toMatchObject({ status: "DELETED", customer: { id: customer } });
+    expect(all.json.page).toMatchObject({ number: 0, size: 100, totalCount: 2 });
+    const issued = await q({ filter: { storeId: V2.storeId, customerId: customer, status: ["ISSUED"] } });
+    expect(issued.json.items.map((k: { billingKey: string }) => k.billingKey)).toEqual([b]);
+    expect(issued.json.items.map((k: { billingKey: string }) => k.billingKey)).not.toContain(other);
+    expect((await q({ filter: { customerId: customer } }, false)).status).toBe(401);
+    const bad = await q({ filter: { status: ["NOPE"] } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.type).toBe("INVALID_REQUEST");
+  });
+
+  it("switches a key's card to declining and back (control route); an unknown key is 404", async () => {
+    const key = (await v2IssueKey()).billingKey!;
+    expect((await v2("POST", `/__control/billing-keys/${key}/card`, { declines: true })).json).toEqual({ billing_key: key, declines: true });
+    expect((await charge(newPaymentId("switch"), key)).json.type).toBe("PG_PROVIDER");
+    await v2("POST", `/__control/billing-keys/${key}/card`, { declines: false });
+    expect((await charge(newPaymentId("switch"), key)).status).toBe(200);
+    expect((await v2("POST", "/__control/billing-keys/billing-key-unknown/card", { declines: true })).status).toBe(404);
+  });
+
   it("answers 404 BILLING_KEY_NOT_FOUND for an unknown key on every route", async () => {
     const key = `billing-key-${crypto.randomUUID()}`;
     for (const res of [await v2("GET", `/billing-keys/${key}`), await v2("DELETE", `/billing-keys/${key}`), await charge(newPaymentId("nokey"), key)]) {

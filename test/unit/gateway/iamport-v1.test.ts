@@ -232,6 +232,17 @@ describe("billing keys", () => {
     await expect(gateway.billing.getBillingKey("cus_gone")).rejects.toBeInstanceOf(GatewayNotFoundError);
   });
 
+  it("the keys issued to a customer_uid: the one it names, or none; a failure to answer is thrown", async () => {
+    const { fake, gateway } = env();
+    fake
+      .on("GET", "/subscribe/customers/cus_1", ok({ customer_uid: "cus_1", card_name: "현대카드", card_number: "4111-****-****-1111", customer_id: null }))
+      .on("GET", "/subscribe/customers/cus_none", refusal(1, "등록된 정보를 찾을 수 없습니다.", 404))
+      .on("GET", "/subscribe/customers/cus_2", json({}, 503));
+    expect((await gateway.billing.keysIssuedTo("cus_1")).map((k) => k.billingKey)).toEqual(["cus_1"]);
+    expect(await gateway.billing.keysIssuedTo("cus_none")).toEqual([]);
+    expect(await failure(gateway.billing.keysIssuedTo("cus_2"))).toBeInstanceOf(GatewayError);
+  });
+
   it("deletes with the reason, and a key already gone counts as deleted; any other failure is thrown", async () => {
     const { fake, gateway } = env();
     fake

@@ -29,6 +29,27 @@ describe("billing keys", () => {
     await expect(gateway.billing.getBillingKey("half")).rejects.toBeInstanceOf(GatewayNotFoundError);
   });
 
+  it("GET /billing-keys: the ISSUED keys of one customer id, asked in one requestBody and held to it on the way back", async () => {
+    const { fake, gateway } = v2Setup({ storeId: "store-1" });
+    fake.on(
+      "GET",
+      "/billing-keys",
+      json({
+        items: [
+          v2BillingKey({ billingKey: "k1", customer: { id: "cus_a" } }),
+          v2BillingKey({ billingKey: "k2", customer: { id: "cus_b" } }),
+          v2BillingKey({ billingKey: "k3", customer: { id: "cus_a" }, status: "DELETED", deletedAt: PAID_AT }),
+          v2BillingKey({ billingKey: "k4", customer: { id: "cus_a" } }),
+        ],
+        page: { number: 0, size: 100, totalCount: 4 },
+      }),
+    );
+    expect((await gateway.billing.keysIssuedTo("cus_a")).map((k) => k.billingKey)).toEqual(["k1", "k4"]);
+    const sent = JSON.parse(fake.requests[0]!.url.searchParams.get("requestBody")!);
+    expect(sent).toEqual({ page: { number: 0, size: 100 }, filter: { storeId: "store-1", customerId: "cus_a", status: ["ISSUED"] } });
+    expect(fake.requests[0]!.headers.get("Authorization")).toBe(`PortOne ${API_SECRET}`);
+  });
+
   it("a key in a status the adapter does not know is 'malformed', never taken as usable", async () => {
     const { fake, gateway } = v2Setup();
     fake.on("GET", "/billing-keys/k", json(v2BillingKey({ billingKey: "k", status: "SUSPENDED" })));
