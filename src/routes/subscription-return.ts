@@ -53,11 +53,9 @@ export const subscriptionReturnRoutes = new Hono<AppEnv>().get(
     operationId: "subscriptionCardReturn",
     summary: "Where the billing-key window sends a mobile buyer back",
     description:
-      "The card registration's return in redirect mode: Iamport V1's `m_redirect_url` (`merchant_uid`, " +
-      "`imp_success`, `error_msg`) or PortOne V2's `redirectUrl` (`billingKey`, `code`, `message`); the other " +
-      "gateway's parameters are a 400. A signed-in subscriber's card is confirmed at the gateway (as " +
-      "`POST …/card/confirm` does); then the browser goes to the subscription's page with `card=registered` or " +
-      "`card=failed` (and the error's code). Signed out, to the login page first.",
+      "The registration's redirect return (V1 `merchant_uid`, `imp_success`; V2 `billingKey`, `code`; the other " +
+      "gateway's is a 400). Confirms as `POST …/card/confirm` does, then to the subscription's page with " +
+      "`card=registered` or `card=failed`. Signed out, to the login page first.",
     tags: ["Subscriptions"],
     rateLimited: true,
     responses: {

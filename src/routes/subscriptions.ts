@@ -36,12 +36,12 @@ const ConfirmBody = z.strictObject({
     .string()
     .regex(CUSTOMER_UID_PATTERN, "is not a pocketpay customer_uid (cus_…)")
     .optional()
-    .meta({ description: "Iamport V1 (required there): the registration's customer_uid; the key is looked up at Iamport before it is used." }),
+    .meta({ description: "Iamport V1: the registration's customer_uid." }),
   billing_key: z
     .string()
     .regex(V2_BILLING_KEY_PATTERN, "is not a PortOne billing key")
     .optional()
-    .meta({ description: "PortOne V2 (required there): the `billingKey` requestIssueBillingKey answered. Looked up at PortOne and used only if it is issued to this registration's customer and not deleted." }),
+    .meta({ description: "PortOne V2: the `billingKey` requestIssueBillingKey answered." }),
 });
 const CONFIRM_FIELDS = {
   "iamport-v1": { known: ["customer_uid"], required: ["customer_uid"] },
@@ -87,10 +87,8 @@ export const subscriptionRoutes = new Hono<AppEnv>()
       operationId: "createSubscription",
       summary: "Subscribe to a plan",
       description:
-        "Starts an `incomplete` subscription to a recurring price and answers `registration`: how to open the " +
-        "configured gateway's billing-key window (Iamport V1: `IMP.request_pay` parameters with a new `customer_uid`; " +
-        "PortOne V2: a `requestIssueBillingKey` request for a new customer id). The window registers the card and " +
-        "approves nothing; then confirm it (`POST …/card/confirm`). One live subscription per product.",
+        "Starts an `incomplete` subscription and answers `registration`, which opens the gateway's billing-key " +
+        "window (nothing is approved); then confirm the card (`POST …/card/confirm`). One live subscription per product.",
       tags: TAGS,
       responses: { 201: { description: "The subscription and its card registration.", body: CreatedSubscriptionJson } },
       errors: { 400: ["price_unavailable"], 409: ["subscription_exists"], 503: ["config_error"] },
@@ -126,7 +124,7 @@ export const subscriptionRoutes = new Hono<AppEnv>()
     describe({
       operationId: "registerSubscriptionCard",
       summary: "Register a card (or another one)",
-      description: "A new card registration with a new `customer_uid` (never a reused one); the old key is deleted at the gateway once the new one is confirmed.",
+      description: "A new registration, never a reused one; the old key is deleted once the new one is confirmed.",
       tags: TAGS,
       params: subscriptionIdParam,
       responses: { 201: { description: "The registration.", body: z.object({ registration: CardRegistrationJson }).meta({ id: "NewCardRegistration" }) } },
@@ -146,11 +144,9 @@ export const subscriptionRoutes = new Hono<AppEnv>()
       operationId: "confirmSubscriptionCard",
       summary: "Confirm a registered card",
       description:
-        "What the window reports, checked at the gateway before use: Iamport V1 `{customer_uid}` " +
-        "(`GET /subscribe/customers/{customer_uid}`), PortOne V2 `{billing_key}` (`GET /billing-keys/{billingKey}`: " +
-        "issued to this registration's customer id, not deleted). The other gateway's field is a 400. A first card " +
-        "starts the trial or makes the first charge due; a card registered while money is owed retries it at once " +
-        "(`charge_due`).",
+        "What the window reports (V1 `customer_uid`, V2 `billing_key`; the other gateway's is a 400), looked up at the " +
+        "gateway first (V2: issued to this registration's customer id). A first card starts the trial or the first " +
+        "charge; one registered while money is owed retries it at once (`charge_due`).",
       tags: TAGS,
       params: subscriptionIdParam,
       responses: { 200: { description: "The subscription with the card.", body: ConfirmedCardJson } },

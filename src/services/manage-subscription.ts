@@ -142,7 +142,7 @@ export async function retryNow(deps: Deps, admin: UserRow, id: string): Promise<
   const owes = s.status === "past_due" || s.status === "unpaid" || (s.status === "incomplete" && s.period > 0);
   if (!owes || s.attempt > s.settledAttempt) throw notNow(s, "be retried now");
   if (!s.billingKey) throw conflict("invalid_state", "This subscription has no card.", { status: s.status });
-  const keyDeleted = () => new AppError(409, "billing_key_deleted", "The card's billing key no longer exists at the gateway: the subscriber must register a card.");
+  const keyDeleted = () => new AppError(409, "billing_key_deleted", "The card's billing key was deleted at the gateway.");
   try {
     if (!(await deps.gateway.billing.getBillingKey(s.billingKey)).usable) throw keyDeleted();
   } catch (e) {

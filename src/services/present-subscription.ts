@@ -96,31 +96,31 @@ const IamportCardRegistrationJson = z
     buyer_name: z.string(),
     m_redirect_url: z.string().meta({ description: "Where a mobile buyer comes back (GET /subscriptions/return)." }),
   })
-  .meta({ id: "IamportCardRegistration", description: "Iamport V1: exactly what to pass to `IMP.request_pay` (without gateway and imp_code and, in a popup, m_redirect_url)." });
+  .meta({ id: "IamportCardRegistration", description: "`IMP.request_pay`'s parameters (m_redirect_url in redirect mode)." });
 
 const PortoneCardRegistrationJson = z
   .object({
     gateway: z.literal("portone-v2"),
-    sdk_url: z.string().meta({ description: "Where PortOne's V2 browser SDK is loaded from." }),
-    redirect_url: z.string().meta({ description: "The request's `redirectUrl` in redirect mode (a phone): GET /subscriptions/return." }),
+    sdk_url: z.string(),
+    redirect_url: z.string().meta({ description: "`redirectUrl` in redirect mode." }),
     request: z.object({
       storeId: z.string(),
-      channelKey: z.string().meta({ description: "The billing channel (PORTONE_BILLING_CHANNEL_KEY)." }),
+      channelKey: z.string(),
       billingKeyMethod: z.literal("CARD"),
-      issueId: z.string().meta({ description: "`reg_` and 32 hex: names the registration." }),
+      issueId: z.string(),
       issueName: z.string(),
       customer: z.object({
-        customerId: z.string().meta({ description: "`cus_` and 32 hex, new for every registration: PortOne issues the key to it, which is how the key is known to be this registration's." }),
+        customerId: z.string().meta({ description: "The registration's customer_uid: the key must be issued to it." }),
         fullName: z.string().optional(),
         email: z.string().optional(),
       }),
     }),
   })
-  .meta({ id: "PortoneCardRegistration", description: "PortOne V2: `PortOne.requestIssueBillingKey(request)`, with `windowType` and (redirect mode) `redirectUrl` added." });
+  .meta({ id: "PortoneCardRegistration", description: "`PortOne.requestIssueBillingKey(request)`." });
 
 export const CardRegistrationJson = z
   .discriminatedUnion("gateway", [IamportCardRegistrationJson, PortoneCardRegistrationJson])
-  .meta({ id: "CardRegistration", description: "How to open the configured gateway's billing-key window; `gateway` says which." });
+  .meta({ id: "CardRegistration" });
 
 export const CreatedSubscriptionJson = z
   .object({ subscription: SubscriptionDetailJson, registration: CardRegistrationJson })

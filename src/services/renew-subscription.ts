@@ -206,7 +206,7 @@ async function resolveUnknown(deps: Deps, state: RenewalState, payment: PaymentR
     const outcome = await validatePayment(deps, { merchant_uid: payment.merchantUid, imp_uid: found.gatewayId, source: "reconciler" }, found);
     return { result: "settled", detail: `found at the gateway: ${found.status} (${outcome.result})` };
   }
-  if (!opts.chargeIfMissing) return { result: "unknown", detail: "the gateway has no record of the attempt yet; the sweep retries after the lease" };
+  if (!opts.chargeIfMissing) return { result: "unknown", detail: "not at the gateway yet; retried after the lease" };
   const s = state.subscription;
   // Re-arm the lease (compare-and-set on what we read) so only this run charges the attempt again.
   const now = deps.now();

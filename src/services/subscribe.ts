@@ -167,7 +167,7 @@ export async function registerCard(deps: Deps, user: UserRow, subscriptionId: st
 export type ConfirmRef = { customerUid: string } | { registrationUid: string } | { billingKey: string };
 
 const notRegistered = () =>
-  new AppError(409, "card_not_registered", "The gateway has no usable card registered under this registration; the window was closed or the card was refused.");
+  new AppError(409, "card_not_registered", "The gateway has no usable card for this registration.");
 
 /** The gateway's description of a key; one it does not have (or that is deleted) is card_not_registered. */
 async function lookUpKey(deps: Deps, billingKey: string): Promise<BillingKeyInfo> {
