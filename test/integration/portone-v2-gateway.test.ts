@@ -1,9 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config";
-import { AppError } from "../../src/domain/errors";
 import { GatewayNotFoundError, GatewayRefusalError } from "../../src/gateway";
-import { requireBrowserCheckout } from "../../src/services/browser-flows";
 import { depsFor } from "../../src/services/deps";
 import { newPaymentId, v2, v2IssueKey, v2Pay } from "../helpers/portone-sandbox";
 
@@ -64,19 +62,5 @@ describe("GATEWAY=portone-v2, against the sandbox's V2 API", () => {
     await gateway.billing.deleteBillingKey(billingKey!);
     const after = await gateway.billing.getBillingKey(billingKey!).catch((e: unknown) => e);
     expect(after instanceof GatewayNotFoundError || (after as { usable?: boolean }).usable === false).toBe(true);
-  });
-
-  it("refuses the browser checkout, which only Iamport V1 offers so far, before writing anything (card registration is V2's too: subscriptions.test.ts)", async () => {
-    const deps = v2Deps();
-    const refused = (() => {
-      try {
-        requireBrowserCheckout(deps);
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(refused).toBeInstanceOf(AppError);
-    expect(refused).toMatchObject({ status: 503, code: "config_error" });
-    expect(() => requireBrowserCheckout(depsFor(env))).not.toThrow();
   });
 });
