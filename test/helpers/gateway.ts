@@ -19,13 +19,21 @@ export interface Attempt {
 }
 
 /** The buyer pays (or is declined) in the window; the sandbox then sends the webhook as planned. */
-export async function payInWindow(a: { merchant_uid: string; amount: number; outcome?: "paid" | "failed"; webhook?: WebhookMode }): Promise<Attempt> {
+export async function payInWindow(a: {
+  merchant_uid: string;
+  amount: number;
+  outcome?: "paid" | "failed";
+  webhook?: WebhookMode;
+  /** Pays `amount` although the order pre-registered another (a tampered page): both sandboxes' skip_prepare_check. */
+  tampered?: boolean;
+}): Promise<Attempt> {
   const outcome = a.outcome ?? "paid";
+  const options = { ...(a.webhook ? { webhook: a.webhook } : {}), ...(a.tampered ? { skip_prepare_check: true } : {}) };
   if (onV2) {
-    const r = await v2Pay({ payment_id: a.merchant_uid, amount: a.amount, outcome, ...(a.webhook ? { webhook: a.webhook } : {}) });
+    const r = await v2Pay({ payment_id: a.merchant_uid, amount: a.amount, outcome, ...options });
     return { success: !r.code, gatewayId: r.txId ?? null, errorCode: r.code ?? null, errorMessage: r.message ?? null };
   }
-  const r = await pay({ merchant_uid: a.merchant_uid, amount: a.amount, outcome, ...(a.webhook ? { webhook: a.webhook } : {}) });
+  const r = await pay({ merchant_uid: a.merchant_uid, amount: a.amount, outcome, ...options });
   return { success: r.success, gatewayId: r.imp_uid, errorCode: r.error_code, errorMessage: r.error_msg };
 }
 
@@ -144,6 +152,17 @@ export async function sendHint(merchantUid: string, gatewayId: string, status: k
   if (onV2) return sendPortone(await signed(paymentEvent(V2_EVENT[status], merchantUid, { transactionId: gatewayId })));
   return sendWebhook({ imp_uid: gatewayId, merchant_uid: merchantUid, status });
 }
+
+/**
+ * The queue message the gateway's webhook route sends for a payment (without its inbox row): V1 names the imp_uid
+ * and the order, V2 the paymentId only (the lookup asks for the order's newest attempt).
+ */
+export const webhookMessage = (merchantUid: string, gatewayId: string, hintStatus?: string) => ({
+  ...(onV2 ? {} : { imp_uid: gatewayId }),
+  merchant_uid: merchantUid,
+  source: "webhook" as const,
+  ...(hintStatus ? { hint_status: hintStatus } : {}),
+});
 
 /**
  * How many inbox rows `n` copies of one sandbox webhook leave: V1 stores every copy; V2 stores a webhook-id once

@@ -49,6 +49,8 @@ export const v2Pay = async (a: {
   amount: number;
   outcome?: "paid" | "failed" | "closed";
   webhook?: "once" | "none" | { duplicates: number } | { delay_ms: number };
+  /** Pays `amount` even if another amount was pre-registered (a tampered page's payment). */
+  skip_prepare_check?: boolean;
 }) => (await v2("POST", "/__control/pay", { outcome: "paid", ...a })).json;
 
 /** The buyer registers a card in the V2 billing-key window; answers the SDK's response. */

@@ -91,6 +91,9 @@ const PayBody = z.object({
   custom_data: z.string().max(10_000).optional(),
   webhook: WebhookPlan.optional(),
   notice_url: z.url().max(2000).optional().meta({ description: "As requestPayment's noticeUrls[0]: this payment's webhooks go there (through the APP binding)." }),
+  skip_prepare_check: z.boolean().optional().meta({
+    description: "As V1's skip_prepare_check: the window does not compare `amount` with the pre-registered amount, so the buyer pays another amount than the order's (as a tampered page would).",
+  }),
 });
 
 portoneControl.post(
@@ -123,6 +126,7 @@ portoneControl.post(
       },
       b.outcome,
       b.webhook,
+      b.skip_prepare_check,
     );
     return c.json(res);
   },

@@ -81,13 +81,17 @@ export interface WindowOrder {
   noticeUrl?: string;
 }
 
-/** Checks made before the window shows anything (and again when the buyer acts): null when the order may proceed. */
-export async function precheckOrder(env: Env, o: WindowOrder): Promise<PaymentSdkResponse | null> {
+/**
+ * Checks made before the window shows anything (and again when the buyer acts): null when the order may proceed.
+ * `skipPrepareCheck` (control route only, as V1's `skip_prepare_check`): the pre-registered amount and currency are
+ * not compared, so a test can pay another amount than the order's, as a tampered page would.
+ */
+export async function precheckOrder(env: Env, o: WindowOrder, skipPrepareCheck = false): Promise<PaymentSdkResponse | null> {
   if (o.storeId !== env.SANDBOX_PORTONE_STORE_ID) return sdkFailure(o.paymentId, "상점 아이디(storeId)가 올바르지 않습니다.");
   if (o.channelKey !== env.SANDBOX_PORTONE_CHANNEL_KEY) return sdkFailure(o.paymentId, "채널 키(channelKey)가 올바르지 않습니다.");
   const existing = await getV2Payment(env.SANDBOX_DB, o.paymentId);
   if (existing && TAKEN_STATUSES.includes(existing.payment.status)) return sdkFailure(o.paymentId, V2_MSG.alreadyPaid);
-  const pre = await getPreRegistration(env.SANDBOX_DB, o.paymentId);
+  const pre = skipPrepareCheck ? null : await getPreRegistration(env.SANDBOX_DB, o.paymentId);
   if (pre) {
     if (pre.total_amount !== null && pre.total_amount !== o.totalAmount) {
       logInfo("portone_amount_mismatch", { paymentId: o.paymentId, preRegistered: pre.total_amount, requested: o.totalAmount });
@@ -109,8 +113,9 @@ export async function windowPay(
   o: WindowOrder,
   outcome: "paid" | "failed" | "closed",
   plan: WebhookPlan = "once",
+  skipPrepareCheck = false,
 ): Promise<PaymentSdkResponse> {
-  const refused = await precheckOrder(env, o);
+  const refused = await precheckOrder(env, o, skipPrepareCheck);
   if (refused) return refused;
   if (outcome === "closed") {
     return sdkFailure(o.paymentId, "사용자가 결제를 취소하였습니다.", SDK_CODES.pg, { pgCode: "USER_CANCEL", pgMessage: "사용자가 결제를 취소하였습니다." });

@@ -32,6 +32,17 @@ describe("PortOne V2 sandbox: authentication", () => {
 });
 
 describe("PortOne V2 sandbox: pre-registration and lookup", () => {
+  it("pays another amount than the pre-registered one only when told to skip the check (skip_prepare_check, as V1's)", async () => {
+    const id = newPaymentId("skip");
+    expect((await v2("POST", `/payments/${id}/pre-register`, { totalAmount: 30000, currency: "KRW" })).status).toBe(200);
+    expect((await v2Pay({ payment_id: id, amount: 300, webhook: "none" })).code).toBe("FAILURE_TYPE_PROCESS");
+    const under = await v2Pay({ payment_id: id, amount: 300, webhook: "none", skip_prepare_check: true });
+    expect(under.code).toBeUndefined();
+    expect((await v2("GET", `/payments/${id}`)).json).toMatchObject({ status: "PAID", transactionId: under.txId, amount: { total: 300, paid: 300 } });
+    // The switch skips the amount check only: a paid paymentId is still taken.
+    expect((await v2Pay({ payment_id: id, amount: 30000, webhook: "none", skip_prepare_check: true })).code).toBe("FAILURE_TYPE_PROCESS");
+  });
+
   it("pre-registers an amount; the window refuses another amount and stores nothing; the right one is PAID", async () => {
     const id = newPaymentId("pre");
     const pre = await v2("POST", `/payments/${id}/pre-register`, { storeId: V2.storeId, totalAmount: 12000, currency: "KRW" });
