@@ -1,3 +1,6 @@
+import { env } from "cloudflare:workers";
+import { completeAttempt, completePayment } from "../../src/services/complete-payment";
+import type { Deps } from "../../src/services/deps";
 import { call, type TestUser } from "./http";
 import { sendWebhook } from "./orders";
 import { paymentEvent, sendPortone, signed } from "./portone-webhooks";
@@ -51,6 +54,12 @@ export const report = (user: TestUser, merchantUid: string, gatewayId: string, w
     token: user.token,
     body: reportBody(merchantUid, gatewayId),
   });
+
+/** The browser's report as the `complete` route hands it to its service (V1 completePayment, V2 completeAttempt). */
+export const reportThrough = (deps: Deps, a: { userId: string; merchantUid: string; gatewayId: string }) =>
+  onV2
+    ? completeAttempt(deps, { userId: a.userId, merchantUid: a.merchantUid, txId: a.gatewayId, source: "browser" })
+    : completePayment(deps, { userId: a.userId, merchantUid: a.merchantUid, impUid: a.gatewayId, source: "browser" });
 
 export type GatewayStatus = "ready" | "paid" | "cancelled" | "failed";
 
@@ -163,6 +172,23 @@ export const webhookMessage = (merchantUid: string, gatewayId: string, hintStatu
   source: "webhook" as const,
   ...(hintStatus ? { hint_status: hintStatus } : {}),
 });
+
+/**
+ * A webhook delivery stored in the inbox as the gateway's webhook route stores it, but (as if its queue message were
+ * lost) never processed: V1's row names the imp_uid and the order; V2's is keyed by its webhook-id and names the
+ * paymentId only, with the signed notification as its body. Answers the inbox id.
+ */
+export async function storedDelivery(merchantUid: string, gatewayId: string): Promise<number> {
+  const [impUid, webhookId, status, body] = onV2
+    ? [null, `msg_${crypto.randomUUID().replaceAll("-", "")}`, V2_EVENT.paid, JSON.stringify(paymentEvent(V2_EVENT.paid, merchantUid, { transactionId: gatewayId }))]
+    : [gatewayId, null, "paid", JSON.stringify({ imp_uid: gatewayId, merchant_uid: merchantUid, status: "paid" })];
+  const row = await env.DB.prepare(
+    "INSERT INTO webhook_inbox (received_at, body, imp_uid, merchant_uid, status, valid, webhook_id) VALUES (?, ?, ?, ?, ?, 1, ?) RETURNING id",
+  )
+    .bind(Date.now(), body, impUid, merchantUid, status, webhookId)
+    .first<{ id: number }>();
+  return row!.id;
+}
 
 /**
  * How many inbox rows `n` copies of one sandbox webhook leave: V1 stores every copy; V2 stores a webhook-id once

@@ -4,26 +4,19 @@ import { IamportRefusalError } from "../../src/iamport";
 import { depsFor } from "../../src/services/deps";
 import { completePayment } from "../../src/services/complete-payment";
 import { reconcile } from "../../src/services/reconcile";
+import type { ValidationMessage } from "../../src/domain/messages";
 import { call, checked, expectError, json, signUp } from "../helpers/http";
 import { complete, createOrder, sendWebhook } from "../helpers/orders";
 import { fault, pay } from "../helpers/sandbox";
 import { deliver } from "../helpers/queue";
 import { appIamport, gatewayOver } from "../helpers/iamport";
 import { eventsOf, paymentRow, waitFor, waitForInboxDrained, waitForStatus } from "../helpers/wait";
-import { atGateway, cancelFault, lookupFault, payInWindow, report, resendWebhook as resendAtGateway, sendHint, storedCopies, webhookMessage } from "../helpers/gateway";
+import { atGateway, cancelFault, lookupFault, payInWindow, report, reportThrough, resendWebhook as resendAtGateway, sendHint, storedCopies, storedDelivery, webhookMessage } from "../helpers/gateway";
 import { onV1 } from "../helpers/gateway-under-test";
 
 // Runs once per gateway (vitest.config.ts V2_SUITES). The buyer's and the gateway's steps go through
 // helpers/gateway.ts; what exists on Iamport V1 only (its unsigned and form-encoded webhooks, the imp_uid the
 // browser's report records, its token and error codes, the sandbox's underpaying switch) says so with runIf(onV1).
-
-/** A webhook delivery stored in the inbox but (as if its queue message were lost) never processed. */
-const storedDelivery = async (impUid: string, merchantUid: string) =>
-  (await env.DB.prepare(
-    "INSERT INTO webhook_inbox (received_at, body, imp_uid, merchant_uid, status, valid) VALUES (?, '{}', ?, ?, 'paid', 1) RETURNING id",
-  )
-    .bind(Date.now(), impUid, merchantUid)
-    .first<{ id: number }>())!.id;
 
 const transitions = async (m: string) => (await eventsOf(m)).map((e) => `${e.from_status}->${e.to_status}`);
 
@@ -232,7 +225,7 @@ describe("the queue consumer", () => {
 
   it.runIf(onV1)("retries Iamport's temporary error (HTTP 200, code -1) with the growing delay instead of acknowledging it", async () => {
     const { impUid, merchantUid } = await paidOrder(11_200);
-    const inboxId = await storedDelivery(impUid, merchantUid);
+    const inboxId = await storedDelivery(merchantUid, impUid);
     await fault({ path: `/payments/${impUid}`, method: "GET", kind: "code_error", times: 2 });
     const message = { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook" as const, inbox_id: inboxId };
     expect(await deliver(message, 1)).toMatchObject({ retried: true, delaySeconds: 5 });
@@ -246,7 +239,7 @@ describe("the queue consumer", () => {
 
   it.runIf(onV1)("acknowledges and records a final refusal instead of retrying it", async () => {
     const { impUid, merchantUid } = await paidOrder(11_250);
-    const inboxId = await storedDelivery(impUid, merchantUid);
+    const inboxId = await storedDelivery(merchantUid, impUid);
     const real = depsFor(env);
     // HTTP 400: a request Iamport will never accept as sent (the sandbox has no such fault).
     const refusing = {
@@ -276,6 +269,22 @@ describe("the queue consumer", () => {
 
 describe("the reconciler", () => {
   const later = (minutes: number) => () => Date.now() + minutes * 60_000;
+  /** The app's real queue, recording every message the reconciler sends through it. */
+  const recordingQueue = () => {
+    const sent: ValidationMessage[] = [];
+    const real = depsFor(env).queue;
+    const queue = {
+      send: async (m: ValidationMessage) => {
+        sent.push(m);
+        await real.send(m);
+      },
+      sendBatch: async (ms: ValidationMessage[]) => {
+        sent.push(...ms);
+        await real.sendBatch(ms);
+      },
+    };
+    return { sent, queue };
+  };
 
   it("finds a payment paid at the gateway with no webhook and no complete call", async () => {
     const { merchantUid } = await paidOrder(13_000, "none");
@@ -287,7 +296,7 @@ describe("the reconciler", () => {
     expect(events[0].source).toBe("reconciler");
   });
 
-  it.runIf(onV1)("recovers a queue send that failed after the write", async () => {
+  it("recovers a queue send that failed after the write", async () => {
     const { buyer, impUid, merchantUid } = await paidOrder(13_100, "none");
     const brokenQueue = {
       send: async () => {
@@ -297,40 +306,28 @@ describe("the reconciler", () => {
         throw new Error("queue unavailable");
       },
     };
-    await completePayment(depsFor(env, { queue: brokenQueue }), {
-      userId: buyer.user.id,
-      merchantUid,
-      impUid,
-      source: "browser",
-    });
-    expect(await paymentRow(merchantUid)).toMatchObject({ status: "ready", imp_uid: impUid });
-    // Not yet: inside the grace period the reconciler leaves it alone (every message still reaches the real queue).
-    const sent: string[] = [];
-    const real = depsFor(env).queue;
-    const recording = {
-      send: async (m: { merchant_uid?: string }) => {
-        sent.push(m.merchant_uid ?? "");
-        await real.send(m as never);
-      },
-      sendBatch: async (ms: Array<{ merchant_uid?: string }>) => {
-        sent.push(...ms.map((m) => m.merchant_uid ?? ""));
-        await real.sendBatch(ms as never);
-      },
-    };
-    const early = await reconcile(depsFor(env, { queue: recording }));
+    await reportThrough(depsFor(env, { queue: brokenQueue }), { userId: buyer.user.id, merchantUid, gatewayId: impUid });
+    // V1 records the reported imp_uid; V2 binds the transactionId only once PortOne has answered.
+    expect(await paymentRow(merchantUid)).toMatchObject({ status: "ready", imp_uid: onV1 ? impUid : null });
+    // Not yet: inside the grace period the reconciler leaves it alone.
+    const { sent, queue } = recordingQueue();
+    const early = await reconcile(depsFor(env, { queue }));
     expect(early.failed).toEqual([]);
-    expect(sent).not.toContain(merchantUid);
+    expect(sent.map((m) => m.merchant_uid)).not.toContain(merchantUid);
     expect(await paymentRow(merchantUid)).toMatchObject({ status: "ready" });
-    await reconcile(depsFor(env, { queue: recording, now: later(10) }));
-    expect(sent).toContain(merchantUid);
+    await reconcile(depsFor(env, { queue, now: later(10) }));
+    expect(sent.map((m) => m.merchant_uid)).toContain(merchantUid);
     await waitForStatus(merchantUid, "paid");
   });
 
-  it.runIf(onV1)("re-enqueues a stored webhook delivery that was never processed", async () => {
+  it("re-enqueues a stored webhook delivery that was never processed", async () => {
     const { impUid, merchantUid } = await paidOrder(13_200, "none");
-    const inboxId = await storedDelivery(impUid, merchantUid);
-    const report = await reconcile(depsFor(env, { now: later(10) }));
+    const inboxId = await storedDelivery(merchantUid, impUid);
+    const { sent, queue } = recordingQueue();
+    const report = await reconcile(depsFor(env, { queue, now: later(10) }));
     expect(report.unprocessed_deliveries).toBeGreaterThanOrEqual(1);
+    // The delivery itself is sent again (V1 by imp_uid, V2 by paymentId), not only the order found stuck.
+    expect(sent).toContainEqual(expect.objectContaining({ merchant_uid: merchantUid, inbox_id: inboxId, source: "reconciler" }));
     await waitFor("delivery processed", async () =>
       (await env.DB.prepare("SELECT processed_at FROM webhook_inbox WHERE id = ?").bind(inboxId).first<any>())?.processed_at,
     );
@@ -467,7 +464,7 @@ describe.runIf(onV1)("the dead-letter queue", () => {
     const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
     const worker = (await import("../../src/index")).default;
     const { impUid, merchantUid } = await paidOrder(3_300, "none");
-    const inboxId = await storedDelivery(impUid, merchantUid);
+    const inboxId = await storedDelivery(merchantUid, impUid);
     const id = crypto.randomUUID();
     const batch = createMessageBatch("pocketpay-payment-validation-dlq", [
       { id, timestamp: new Date(), attempts: 1, body: { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook", inbox_id: inboxId } },
