@@ -159,15 +159,27 @@ describe("verification against the gateway", () => {
     expect((await paymentRow(attackerOrder)).status).toBe(onV1 ? "paid" : "ready");
   });
 
-  it.runIf(onV1)("changes nothing for an unknown imp_uid or a 'paid' claim about an unpaid order", async () => {
+  it("changes nothing for an unknown payment or a 'paid' claim about an unpaid order", async () => {
     const buyer = await signUp();
     const order = await createOrder(buyer, 20_000);
-    await sendWebhook({ imp_uid: "imp_999999999999", merchant_uid: order.merchant_uid, status: "paid" });
-    const unpaid = await pay({ merchant_uid: order.merchant_uid, amount: 20_000, outcome: "ready" });
-    await sendWebhook({ imp_uid: unpaid.imp_uid, merchant_uid: order.merchant_uid, status: "paid" });
-    await waitForInboxDrained(order.merchant_uid, 2);
-    expect(await paymentRow(order.merchant_uid)).toMatchObject({ status: "ready" });
+    // Nothing paid at the gateway: V1 a made-up imp_uid; V2 a made-up txId under the order's paymentId, which PortOne
+    // holds pre-registered only.
+    await sendHint(order.merchant_uid, onV1 ? "imp_999999999999" : crypto.randomUUID(), "paid");
+    let claims = 1;
+    if (onV1) {
+      // An attempt Iamport holds unpaid (V2's sandbox holds no unpaid attempt: a closed window stores nothing).
+      const unpaid = await pay({ merchant_uid: order.merchant_uid, amount: 20_000, outcome: "ready" });
+      await sendWebhook({ imp_uid: unpaid.imp_uid, merchant_uid: order.merchant_uid, status: "paid" });
+      claims = 2;
+    }
+    // A claim about an order pocketpay never had (an id of the right shape): nothing is created for it.
+    const stranger = `pay_${crypto.randomUUID().replaceAll("-", "")}`;
+    await sendHint(stranger, onV1 ? "imp_999999999998" : crypto.randomUUID(), "paid");
+    await waitForInboxDrained(order.merchant_uid, claims);
+    await waitForInboxDrained(stranger, 1);
+    expect(await paymentRow(order.merchant_uid)).toMatchObject({ status: "ready", imp_uid: null });
     expect(await eventsOf(order.merchant_uid)).toEqual([]);
+    expect(await paymentRow(stranger)).toBeNull();
   });
 
   // V2's own version (a stale or made-up txId) is in pipeline-happy.test.ts.
