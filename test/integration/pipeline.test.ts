@@ -249,6 +249,8 @@ describe("the queue consumer", () => {
     expect((await inbox()).processed_at).toBeGreaterThan(0);
   });
 
+  // V1 only: PortOne V2 has no final refusal of a lookup. Its adapter treats every refused GET other than
+  // PAYMENT_NOT_FOUND as temporary (src/gateway/portone-v2/errors.ts classifyV2Refusal), retried like a 5xx.
   it.runIf(onV1)("acknowledges and records a final refusal instead of retrying it", async () => {
     const { impUid, merchantUid } = await paidOrder(11_250);
     const inboxId = await storedDelivery(merchantUid, impUid);
@@ -470,8 +472,7 @@ describe.runIf(onV1)("POST /webhooks/iamport input", () => {
   });
 });
 
-// V1's inbox rows carry the imp_uid the message names; V2's dead-lettered deliveries are not covered here yet.
-describe.runIf(onV1)("the dead-letter queue", () => {
+describe("the dead-letter queue", () => {
   it("acknowledges exhausted messages, marks their delivery, and leaves the payment for the reconciler", async () => {
     const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
     const worker = (await import("../../src/index")).default;
@@ -479,14 +480,14 @@ describe.runIf(onV1)("the dead-letter queue", () => {
     const inboxId = await storedDelivery(merchantUid, impUid);
     const id = crypto.randomUUID();
     const batch = createMessageBatch("pocketpay-payment-validation-dlq", [
-      { id, timestamp: new Date(), attempts: 1, body: { imp_uid: impUid, merchant_uid: merchantUid, source: "webhook", inbox_id: inboxId } },
+      { id, timestamp: new Date(), attempts: 1, body: { ...webhookMessage(merchantUid, impUid), inbox_id: inboxId } },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toContain(id);
     const row = await env.DB.prepare("SELECT processed_at, error FROM webhook_inbox WHERE id = ?").bind(inboxId).first<any>();
     expect(row.error).toContain("dead-lettered");
-    // Nothing was guessed: the order waits, unchanged, for the reconciler's next look at Iamport.
+    // Nothing was guessed: the order waits, unchanged, for the reconciler's next look at the gateway.
     expect((await paymentRow(merchantUid)).status).toBe("ready");
     await reconcile(depsFor(env, { now: () => Date.now() + 10 * 60_000 }));
     await waitForStatus(merchantUid, "paid");
