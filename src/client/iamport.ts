@@ -1,6 +1,7 @@
 import type { IamportCheckoutParams } from "../domain/checkout-params";
 import { t } from "./i18n";
 import { payMode, reportAndShow } from "./pay";
+import { loadSdkScript } from "./sdk-script";
 // Kept for the pages that import it from here (subscriptions.ts).
 export { payMode };
 
@@ -29,22 +30,7 @@ declare global {
   }
 }
 
-let sdk: Promise<Imp> | null = null;
-
-export function loadSdk(url: string): Promise<Imp> {
-  if (window.IMP) return Promise.resolve(window.IMP);
-  sdk ??= new Promise<Imp>((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = url;
-    script.onload = () => (window.IMP ? resolve(window.IMP) : reject(new Error("no IMP")));
-    script.onerror = () => reject(new Error("load failed"));
-    document.head.appendChild(script);
-  }).catch((e: unknown) => {
-    sdk = null;
-    throw e;
-  });
-  return sdk;
-}
+export const loadSdk = (url: string): Promise<Imp> => loadSdkScript(url, () => window.IMP, "IMP");
 
 /** Resolves only if the SDK could not start (with what to tell the buyer); otherwise the page moves on. */
 export async function startIamportPayment(checkout: Checkout): Promise<string> {

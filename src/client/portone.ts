@@ -8,6 +8,7 @@ import type {
 import { paymentOutcome, paymentRequest } from "../domain/portone-window";
 import { t } from "./i18n";
 import { payMode, reportAndShow } from "./pay";
+import { loadSdkScript } from "./sdk-script";
 export { billingKeyOutcome, billingKeyRequest, paymentOutcome, paymentOutcomeFromQuery, paymentRequest, type WindowOutcome } from "../domain/portone-window";
 
 // PortOne V2's browser SDK (PortOne.requestPayment / requestIssueBillingKey) and how its answers read, popup or
@@ -25,22 +26,7 @@ declare global {
   }
 }
 
-let sdk: Promise<PortoneSdk> | null = null;
-
-export function loadPortoneSdk(url: string): Promise<PortoneSdk> {
-  if (window.PortOne) return Promise.resolve(window.PortOne);
-  sdk ??= new Promise<PortoneSdk>((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = url;
-    script.onload = () => (window.PortOne ? resolve(window.PortOne) : reject(new Error("no PortOne")));
-    script.onerror = () => reject(new Error("load failed"));
-    document.head.appendChild(script);
-  }).catch((e: unknown) => {
-    sdk = null;
-    throw e;
-  });
-  return sdk;
-}
+export const loadPortoneSdk = (url: string): Promise<PortoneSdk> => loadSdkScript(url, () => window.PortOne, "PortOne");
 
 /**
  * Opens PortOne's payment window for the checkout. A popup answers through the SDK's promise: its txId is reported
